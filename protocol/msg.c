@@ -1,0 +1,575 @@
+/*
+ * msg.c: control messages as JSON. One row of the message table per type:
+ * its wire name, the direction it travels, and its field codec. Decoding
+ * checks every field's type and range and names the first wrong one.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+
+typedef int (*decode_fn)(json_t *o, struct msg *m, struct proto_error *e);
+typedef void (*encode_fn)(json_t *o, const struct msg *m);
+
+struct msg_entry {
+	const char *name;
+	enum msg_dir dir;
+	int needs_id; /* 1 required, 0 optional, -1 never */
+	decode_fn decode;
+	encode_fn encode;
+};
+
+static const char *const fail_names[FAIL__COUNT] = {
+	[FAIL_NOT_FOUND] = "not_found",
+	[FAIL_PERMISSION] = "permission",
+	[FAIL_BAD_CWD] = "bad_cwd",
+	[FAIL_BAD_USER] = "bad_user",
+	[FAIL_SPAWN] = "spawn",
+};
+
+const char *fail_kind_name(enum fail_kind k)
+{
+	return (unsigned)k < FAIL__COUNT ? fail_names[k] : "spawn";
+}
+
+/* Field readers: each returns 0, or -1 with e naming the field. */
+
+static int get_str(json_t *o, const char *key, int required, char **out,
+		   struct proto_error *e)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL) {
+		if (!required)
+			return 0;
+		proto_error_set(e, PERR_BAD_MESSAGE, "missing field \"%s\"", key);
+		return -1;
+	}
+	if (!json_is_string(v)) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"%s\" must be a string", key);
+		return -1;
+	}
+	*out = strdup(json_string_value(v));
+	return 0;
+}
+
+static int get_int(json_t *o, const char *key, int required, int64_t min,
+		   int64_t max, int64_t *out, struct proto_error *e)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL) {
+		if (!required)
+			return 0;
+		proto_error_set(e, PERR_BAD_MESSAGE, "missing field \"%s\"", key);
+		return -1;
+	}
+	if (!json_is_integer(v)) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"%s\" must be an integer", key);
+		return -1;
+	}
+	if (json_integer_value(v) < min || json_integer_value(v) > max) {
+		proto_error_set(e, PERR_BAD_MESSAGE,
+				"field \"%s\" is %lld, outside %lld..%lld", key,
+				(long long)json_integer_value(v), (long long)min,
+				(long long)max);
+		return -1;
+	}
+	*out = json_integer_value(v);
+	return 0;
+}
+
+static int get_bool(json_t *o, const char *key, int *out, struct proto_error *e)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_boolean(v)) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"%s\" must be true or false", key);
+		return -1;
+	}
+	*out = json_is_true(v);
+	return 0;
+}
+
+static int get_ms(json_t *o, const char *key, double *out, struct proto_error *e)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_number(v) || json_number_value(v) < 0) {
+		proto_error_set(e, PERR_BAD_MESSAGE,
+				"field \"%s\" must be a non-negative number", key);
+		return -1;
+	}
+	*out = json_number_value(v);
+	return 0;
+}
+
+/* Per-type codecs. */
+
+static int hello_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	struct msg_hello *h = &m->u.hello;
+	int64_t v = 0;
+
+	if (get_int(o, "version", 1, 1, INT32_MAX, &v, e) < 0)
+		return -1;
+	h->version = (int)v;
+	if (v != PROTO_VERSION) {
+		proto_error_set(e, PERR_VERSION,
+				"peer speaks protocol version %lld, this side speaks %d",
+				(long long)v, PROTO_VERSION);
+		return -1;
+	}
+	if (get_str(o, "software", 0, &h->software, e) < 0)
+		return -1;
+	v = 0;
+	if (get_int(o, "max_frame", 0, 0, UINT32_MAX, &v, e) < 0)
+		return -1;
+	h->max_frame = (uint32_t)v;
+	v = 0;
+	if (get_int(o, "max_execs", 0, 0, UINT32_MAX, &v, e) < 0)
+		return -1;
+	h->max_execs = (uint32_t)v;
+	return 0;
+}
+
+static void hello_encode(json_t *o, const struct msg *m)
+{
+	const struct msg_hello *h = &m->u.hello;
+
+	json_object_set_new(o, "version", json_integer(h->version));
+	if (h->software)
+		json_object_set_new(o, "software", json_string(h->software));
+	if (h->max_frame)
+		json_object_set_new(o, "max_frame", json_integer(h->max_frame));
+	if (h->max_execs)
+		json_object_set_new(o, "max_execs", json_integer(h->max_execs));
+}
+
+static int strings_decode(json_t *arr, const char *key, size_t max, char ***out,
+			  size_t *n, struct proto_error *e)
+{
+	size_t i;
+	json_t *v;
+
+	if (json_array_size(arr) > max) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"%s\" has over %zu entries", key, max);
+		return -1;
+	}
+	*out = calloc(json_array_size(arr) + 1, sizeof **out);
+	json_array_foreach(arr, i, v) {
+		if (!json_is_string(v)) {
+			proto_error_set(e, PERR_BAD_MESSAGE,
+					"field \"%s\" must hold only strings", key);
+			return -1;
+		}
+		(*out)[i] = strdup(json_string_value(v));
+		*n = i + 1;
+	}
+	return 0;
+}
+
+static int env_decode(json_t *obj, struct msg_exec *x, struct proto_error *e)
+{
+	const char *k;
+	json_t *v;
+	size_t i = 0;
+
+	if (json_object_size(obj) > PROTO_MAX_ENV) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"env\" has over %d entries",
+				PROTO_MAX_ENV);
+		return -1;
+	}
+	x->env = calloc(json_object_size(obj) + 1, sizeof *x->env);
+	json_object_foreach(obj, k, v) {
+		if (!json_is_string(v) || *k == '\0' || strchr(k, '=')) {
+			proto_error_set(e, PERR_BAD_MESSAGE,
+					"field \"env\" needs names without '=' and string values");
+			return -1;
+		}
+		size_t len = strlen(k) + strlen(json_string_value(v)) + 2;
+		x->env[i] = malloc(len);
+		snprintf(x->env[i], len, "%s=%s", k, json_string_value(v));
+		x->nenv = ++i;
+	}
+	return 0;
+}
+
+static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	struct msg_exec *x = &m->u.exec;
+	json_t *v;
+	char *mode = NULL;
+
+	if (get_str(o, "cmd", 1, &x->cmd, e) < 0)
+		return -1;
+	if (*x->cmd == '\0') {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"cmd\" is empty");
+		return -1;
+	}
+	v = json_object_get(o, "args");
+	if (v && !json_is_array(v)) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"args\" must be an array of strings");
+		return -1;
+	}
+	if (v == NULL)
+		x->args = calloc(1, sizeof *x->args);
+	else if (strings_decode(v, "args", PROTO_MAX_ARGS, &x->args, &x->nargs, e) < 0)
+		return -1;
+	if (get_str(o, "cwd", 0, &x->cwd, e) < 0)
+		return -1;
+	v = json_object_get(o, "env");
+	if (v && !json_is_object(v)) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"env\" must be an object of strings");
+		return -1;
+	}
+	if (v && env_decode(v, x, e) < 0)
+		return -1;
+	if (get_str(o, "stdin", 0, &mode, e) < 0)
+		return -1;
+	x->stdin_mode = STDIN_NULL;
+	if (mode && strcmp(mode, "pipe") == 0)
+		x->stdin_mode = STDIN_PIPE;
+	else if (mode && strcmp(mode, "null") != 0) {
+		proto_error_set(e, PERR_BAD_MESSAGE,
+				"field \"stdin\" must be \"null\" or \"pipe\", not \"%.40s\"", mode);
+		free(mode);
+		return -1;
+	}
+	free(mode);
+	return 0;
+}
+
+static void exec_encode(json_t *o, const struct msg *m)
+{
+	const struct msg_exec *x = &m->u.exec;
+	json_t *args = json_array(), *env;
+
+	json_object_set_new(o, "cmd", json_string(x->cmd));
+	for (size_t i = 0; i < x->nargs; i++)
+		json_array_append_new(args, json_string(x->args[i]));
+	json_object_set_new(o, "args", args);
+	if (x->cwd)
+		json_object_set_new(o, "cwd", json_string(x->cwd));
+	if (x->nenv) {
+		env = json_object();
+		for (size_t i = 0; i < x->nenv; i++) {
+			char *eq = strchr(x->env[i], '=');
+			if (eq == NULL)
+				continue;
+			char *k = strndup(x->env[i], (size_t)(eq - x->env[i]));
+			json_object_set_new(env, k, json_string(eq + 1));
+			free(k);
+		}
+		json_object_set_new(o, "env", env);
+	}
+	json_object_set_new(o, "stdin", json_string(x->stdin_mode == STDIN_PIPE ? "pipe" : "null"));
+}
+
+static int empty_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	(void)o, (void)m, (void)e;
+	return 0;
+}
+
+static void empty_encode(json_t *o, const struct msg *m)
+{
+	(void)o, (void)m;
+}
+
+static int signal_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	json_t *v = json_object_get(o, "signal");
+	int64_t n;
+
+	if (json_is_string(v)) {
+		m->u.signal.signo = sig_from_name(json_string_value(v));
+		if (m->u.signal.signo < 0) {
+			proto_error_set(e, PERR_BAD_MESSAGE, "unknown signal \"%.40s\"",
+					json_string_value(v));
+			return -1;
+		}
+		return 0;
+	}
+	if (get_int(o, "signal", 1, 1, 64, &n, e) < 0)
+		return -1;
+	m->u.signal.signo = (int)n;
+	return 0;
+}
+
+static void signal_encode(json_t *o, const struct msg *m)
+{
+	json_object_set_new(o, "signal", json_integer(m->u.signal.signo));
+}
+
+static int started_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	return get_int(o, "pid", 1, 1, INT32_MAX, &m->u.started.pid, e);
+}
+
+static void started_encode(json_t *o, const struct msg *m)
+{
+	json_object_set_new(o, "pid", json_integer(m->u.started.pid));
+}
+
+static int exited_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	struct msg_exited *x = &m->u.exited;
+	int64_t code = -1, sig = 0, n;
+
+	if (get_int(o, "code", 0, 0, 255, &code, e) < 0 ||
+	    get_int(o, "signal", 0, 1, 64, &sig, e) < 0)
+		return -1;
+	if ((code < 0) == (sig == 0)) {
+		proto_error_set(e, PERR_BAD_MESSAGE,
+				"exited needs exactly one of \"code\" and \"signal\"");
+		return -1;
+	}
+	x->code = (int)code;
+	x->signo = (int)sig;
+	if (get_bool(o, "core_dumped", &x->core_dumped, e) < 0 ||
+	    get_bool(o, "timed_out", &x->timed_out, e) < 0 ||
+	    get_ms(o, "total_ms", &x->total_ms, e) < 0 ||
+	    get_ms(o, "queue_ms", &x->queue_ms, e) < 0 ||
+	    get_ms(o, "execute_ms", &x->execute_ms, e) < 0)
+		return -1;
+	n = 0;
+	if (get_int(o, "stdout_bytes", 0, 0, INT64_MAX, &n, e) < 0)
+		return -1;
+	x->stdout_bytes = (uint64_t)n;
+	n = 0;
+	if (get_int(o, "stderr_bytes", 0, 0, INT64_MAX, &n, e) < 0)
+		return -1;
+	x->stderr_bytes = (uint64_t)n;
+	return 0;
+}
+
+static void exited_encode(json_t *o, const struct msg *m)
+{
+	const struct msg_exited *x = &m->u.exited;
+
+	if (x->signo)
+		json_object_set_new(o, "signal", json_integer(x->signo));
+	else
+		json_object_set_new(o, "code", json_integer(x->code));
+	if (x->core_dumped)
+		json_object_set_new(o, "core_dumped", json_true());
+	json_object_set_new(o, "timed_out", json_boolean(x->timed_out));
+	json_object_set_new(o, "total_ms", json_real(x->total_ms));
+	json_object_set_new(o, "queue_ms", json_real(x->queue_ms));
+	json_object_set_new(o, "execute_ms", json_real(x->execute_ms));
+	json_object_set_new(o, "stdout_bytes", json_integer((json_int_t)x->stdout_bytes));
+	json_object_set_new(o, "stderr_bytes", json_integer((json_int_t)x->stderr_bytes));
+}
+
+static int failed_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	struct msg_failed *f = &m->u.failed;
+	char *kind = NULL;
+	int64_t err = 0;
+	int i;
+
+	if (get_str(o, "kind", 1, &kind, e) < 0)
+		return -1;
+	for (i = 0; i < FAIL__COUNT; i++)
+		if (strcmp(kind, fail_names[i]) == 0)
+			break;
+	free(kind);
+	if (i == FAIL__COUNT) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"kind\" names no failure kind");
+		return -1;
+	}
+	f->kind = (enum fail_kind)i;
+	if (get_int(o, "errno", 1, 0, 4095, &err, e) < 0 ||
+	    get_str(o, "stage", 1, &f->stage, e) < 0 ||
+	    get_str(o, "message", 0, &f->message, e) < 0)
+		return -1;
+	f->err = (int)err;
+	return 0;
+}
+
+static void failed_encode(json_t *o, const struct msg *m)
+{
+	const struct msg_failed *f = &m->u.failed;
+
+	json_object_set_new(o, "kind", json_string(fail_kind_name(f->kind)));
+	json_object_set_new(o, "errno", json_integer(f->err));
+	json_object_set_new(o, "stage", json_string(f->stage ? f->stage : "spawn"));
+	if (f->message)
+		json_object_set_new(o, "message", json_string(f->message));
+}
+
+static int error_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	char *code = NULL;
+	int c;
+
+	if (get_str(o, "code", 1, &code, e) < 0)
+		return -1;
+	c = proto_err_from_name(code);
+	free(code);
+	/* An unknown code from a newer peer is still an error: keep it. */
+	m->u.error.code = c <= 0 ? PERR_INTERNAL : (enum proto_err)c;
+	return get_str(o, "message", 1, &m->u.error.message, e);
+}
+
+static void error_encode(json_t *o, const struct msg *m)
+{
+	json_object_set_new(o, "code", json_string(proto_err_name(m->u.error.code)));
+	json_object_set_new(o, "message",
+			    json_string(m->u.error.message ? m->u.error.message : ""));
+}
+
+static const struct msg_entry msg_table[MSG__COUNT] = {
+	[MSG_HELLO] = {"hello", DIR_BOTH, -1, hello_decode, hello_encode},
+	[MSG_EXEC] = {"exec", DIR_TO_AGENT, 1, exec_decode, exec_encode},
+	[MSG_STDIN_CLOSE] = {"stdin_close", DIR_TO_AGENT, 1, empty_decode, empty_encode},
+	[MSG_SIGNAL] = {"signal", DIR_TO_AGENT, 1, signal_decode, signal_encode},
+	[MSG_KILL] = {"kill", DIR_TO_AGENT, 1, empty_decode, empty_encode},
+	[MSG_STARTED] = {"started", DIR_TO_CLIENT, 1, started_decode, started_encode},
+	[MSG_EXITED] = {"exited", DIR_TO_CLIENT, 1, exited_decode, exited_encode},
+	[MSG_FAILED] = {"failed", DIR_TO_CLIENT, 1, failed_decode, failed_encode},
+	[MSG_ERROR] = {"error", DIR_TO_CLIENT, 0, error_decode, error_encode},
+};
+
+const char *msg_type_name(enum msg_type t)
+{
+	return (unsigned)t < MSG__COUNT ? msg_table[t].name : "unknown";
+}
+
+enum msg_dir msg_type_dir(enum msg_type t)
+{
+	return (unsigned)t < MSG__COUNT ? msg_table[t].dir : 0;
+}
+
+static int lookup_type(json_t *o, enum msg_dir dir, struct msg *m, struct proto_error *e)
+{
+	json_t *t = json_object_get(o, "type");
+
+	if (!json_is_string(t)) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"type\" must be a string");
+		return -1;
+	}
+	for (int i = 0; i < MSG__COUNT; i++) {
+		if (strcmp(msg_table[i].name, json_string_value(t)) != 0)
+			continue;
+		if (!(msg_table[i].dir & dir)) {
+			proto_error_set(e, PERR_UNKNOWN_TYPE,
+					"message \"%s\" is not sent in this direction",
+					msg_table[i].name);
+			return -1;
+		}
+		m->type = (enum msg_type)i;
+		return 0;
+	}
+	proto_error_set(e, PERR_UNKNOWN_TYPE, "unknown message type \"%.60s\"",
+			json_string_value(t));
+	return -1;
+}
+
+static int decode_object(json_t *o, enum msg_dir dir, struct msg *m, struct proto_error *e)
+{
+	const struct msg_entry *ent;
+	int64_t id = 0;
+
+	if (lookup_type(o, dir, m, e) < 0)
+		return -1;
+	ent = &msg_table[m->type];
+	if (ent->needs_id >= 0 &&
+	    get_int(o, "id", ent->needs_id, 1, UINT32_MAX, &id, e) < 0)
+		return -1;
+	m->id = (uint32_t)id;
+	return ent->decode(o, m, e);
+}
+
+int msg_decode(const char *buf, size_t len, enum msg_dir dir, struct msg *m,
+	       struct proto_error *e)
+{
+	json_error_t jerr;
+	json_t *o;
+	int rc;
+
+	memset(m, 0, sizeof *m);
+	m->type = MSG__COUNT;
+	if (len > PROTO_MAX_FRAME) {
+		proto_error_set(e, PERR_FRAME_TOO_LARGE,
+				"control message of %zu bytes is over the limit of %d",
+				len, PROTO_MAX_FRAME);
+		return -1;
+	}
+	if (!utf8_valid((const uint8_t *)buf, len)) {
+		proto_error_set(e, PERR_BAD_UTF8, "control message is not valid UTF-8");
+		return -1;
+	}
+	o = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (o == NULL || !json_is_object(o)) {
+		proto_error_set(e, PERR_BAD_JSON, "control message is not a JSON object%s%s",
+				o ? "" : ": ", o ? "" : jerr.text);
+		json_decref(o);
+		return -1;
+	}
+	rc = decode_object(o, dir, m, e);
+	json_decref(o);
+	if (rc < 0)
+		msg_free(m);
+	return rc;
+}
+
+char *msg_encode(const struct msg *m, size_t *len)
+{
+	json_t *o = json_object();
+	char *s;
+
+	json_object_set_new(o, "type", json_string(msg_type_name(m->type)));
+	if (m->id)
+		json_object_set_new(o, "id", json_integer(m->id));
+	msg_table[m->type].encode(o, m);
+	s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(9));
+	json_decref(o);
+	if (s == NULL)
+		abort(); /* only on allocation failure */
+	if (len)
+		*len = strlen(s);
+	return s;
+}
+
+static void strv_free(char **v)
+{
+	if (v == NULL)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+void msg_free(struct msg *m)
+{
+	switch (m->type) {
+	case MSG_HELLO:
+		free(m->u.hello.software);
+		break;
+	case MSG_EXEC:
+		free(m->u.exec.cmd);
+		strv_free(m->u.exec.args);
+		free(m->u.exec.cwd);
+		strv_free(m->u.exec.env);
+		break;
+	case MSG_FAILED:
+		free(m->u.failed.stage);
+		free(m->u.failed.message);
+		break;
+	case MSG_ERROR:
+		free(m->u.error.message);
+		break;
+	default:
+		break;
+	}
+	memset(&m->u, 0, sizeof m->u);
+}

@@ -1,0 +1,179 @@
+/*
+ * proto.h: the sbx exec protocol v1 as C data. Control messages (JSON in
+ * WebSocket text frames) and data frames (binary, fixed header). Encode and
+ * decode work on bytes only; no function here touches a socket.
+ * PROTOCOL.md beside this file is the normative description.
+ */
+#ifndef SBX_PROTO_H
+#define SBX_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROTO_VERSION 1
+#define PROTO_SUBPROTOCOL "sbx.v1"
+
+/* Limits, also announced in the agent's hello. */
+#define PROTO_MAX_FRAME (1024 * 1024) /* any frame, text or binary */
+#define PROTO_MAX_DATA (64 * 1024)    /* payload a sender puts in one data frame */
+#define PROTO_MAX_EXECS 256           /* live execs per connection */
+#define PROTO_MAX_ARGS 4096           /* args of one exec */
+#define PROTO_MAX_ENV 4096            /* env entries of one exec */
+#define PROTO_FRAME_HDR 14            /* version, kind, id (4), offset (8) */
+
+enum proto_err {
+	PERR_OK = 0,
+	PERR_BAD_JSON,        /* text frame is not one JSON object */
+	PERR_BAD_UTF8,        /* text frame is not valid UTF-8 */
+	PERR_BAD_MESSAGE,     /* missing field, wrong type or value out of range */
+	PERR_UNKNOWN_TYPE,    /* type unknown, or not sent in this direction */
+	PERR_FRAME_TOO_LARGE, /* frame over PROTO_MAX_FRAME */
+	PERR_BAD_FRAME,       /* binary frame truncated or of unknown kind */
+	PERR_VERSION,         /* peer speaks another major version */
+	PERR_HELLO_REQUIRED,  /* first message was not hello */
+	PERR_UNKNOWN_EXEC,    /* id names no live exec on this connection */
+	PERR_DUPLICATE_ID,    /* exec id already in use */
+	PERR_TOO_MANY_EXECS,  /* PROTO_MAX_EXECS reached */
+	PERR_STDIN_CLOSED,    /* stdin data for an exec whose stdin is not open */
+	PERR_UNAUTHORIZED,    /* token missing or wrong (HTTP 401, never a frame) */
+	PERR_INTERNAL,        /* the agent could not do it (resources) */
+	PERR__COUNT
+};
+
+struct proto_error {
+	enum proto_err code;
+	char message[200];
+};
+
+const char *proto_err_name(enum proto_err code);
+int proto_err_from_name(const char *name); /* -1 if unknown */
+void proto_error_set(struct proto_error *e, enum proto_err code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Control messages. */
+enum msg_type {
+	MSG_HELLO,       /* both ways, first message */
+	MSG_EXEC,        /* client -> agent */
+	MSG_STDIN_CLOSE, /* client -> agent */
+	MSG_SIGNAL,      /* client -> agent */
+	MSG_KILL,        /* client -> agent */
+	MSG_STARTED,     /* agent -> client */
+	MSG_EXITED,      /* agent -> client */
+	MSG_FAILED,      /* agent -> client */
+	MSG_ERROR,       /* agent -> client */
+	MSG__COUNT
+};
+
+enum msg_dir { DIR_TO_AGENT = 1, DIR_TO_CLIENT = 2, DIR_BOTH = 3 };
+
+enum stdin_mode { STDIN_NULL, STDIN_PIPE };
+
+enum fail_kind {
+	FAIL_NOT_FOUND,  /* ENOENT at exec */
+	FAIL_PERMISSION, /* EACCES/EPERM at exec */
+	FAIL_BAD_CWD,    /* working directory missing or unusable */
+	FAIL_BAD_USER,   /* user unknown or cannot switch */
+	FAIL_SPAWN,      /* any other reason (resources, ENOEXEC...) */
+	FAIL__COUNT
+};
+
+struct msg_hello {
+	int version;
+	char *software;     /* "sbx/0.1.0", "sbx-agent/0.1.0" */
+	uint32_t max_frame; /* agent only; 0 in the client's */
+	uint32_t max_execs;
+};
+
+struct msg_exec {
+	char *cmd;
+	char **args; /* args[nargs] == NULL; cmd is not repeated here */
+	size_t nargs;
+	char *cwd;   /* NULL: the agent's default */
+	char **env;  /* "K=V" strings, env[nenv] == NULL */
+	size_t nenv;
+	enum stdin_mode stdin_mode;
+};
+
+struct msg_signal {
+	int signo;
+};
+
+struct msg_started {
+	int64_t pid;
+};
+
+struct msg_exited {
+	int code;   /* -1 when killed by a signal */
+	int signo;  /* 0 when exited normally */
+	int core_dumped;
+	int timed_out;
+	double total_ms, queue_ms, execute_ms;
+	uint64_t stdout_bytes, stderr_bytes;
+};
+
+struct msg_failed {
+	enum fail_kind kind;
+	int err;      /* errno */
+	char *stage;  /* "chdir", "exec", "fork", ... */
+	char *message;
+};
+
+struct msg_err {
+	enum proto_err code;
+	char *message;
+};
+
+struct msg {
+	enum msg_type type;
+	uint32_t id; /* exec id; 0 when the message names none */
+	union {
+		struct msg_hello hello;
+		struct msg_exec exec;
+		struct msg_signal signal;
+		struct msg_started started;
+		struct msg_exited exited;
+		struct msg_failed failed;
+		struct msg_err error;
+	} u;
+};
+
+const char *msg_type_name(enum msg_type t);
+enum msg_dir msg_type_dir(enum msg_type t);
+const char *fail_kind_name(enum fail_kind k);
+
+/*
+ * Decode one text frame sent in direction `dir`. On success fills *m (free
+ * with msg_free) and returns 0; otherwise returns -1 with *e set and *m
+ * left empty (msg_free on it is harmless).
+ */
+int msg_decode(const char *buf, size_t len, enum msg_dir dir, struct msg *m,
+	       struct proto_error *e);
+/* Encode to a NUL-terminated JSON string (malloc'd); *len excludes the NUL. */
+char *msg_encode(const struct msg *m, size_t *len);
+void msg_free(struct msg *m);
+
+/* Data frames. */
+enum frame_kind { FRAME_STDIN = 0, FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME__COUNT };
+
+struct frame {
+	enum frame_kind kind;
+	uint32_t id;
+	uint64_t offset; /* of data[0] within this exec's stream */
+	const uint8_t *data; /* points into the decoded buffer */
+	size_t len;
+};
+
+void frame_encode_header(uint8_t hdr[PROTO_FRAME_HDR], enum frame_kind kind,
+			 uint32_t id, uint64_t offset);
+int frame_decode(const uint8_t *buf, size_t len, struct frame *f,
+		 struct proto_error *e);
+const char *frame_kind_name(enum frame_kind k);
+
+/* Signals by name ("INT", "SIGINT") or number ("2"); -1 if unknown. */
+int sig_from_name(const char *name);
+const char *sig_name(int signo); /* "INT", or NULL */
+
+/* 1 if buf holds valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
+int utf8_valid(const uint8_t *buf, size_t len);
+
+#endif

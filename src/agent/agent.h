@@ -1,0 +1,77 @@
+/*
+ * agent.h: sbx-agent's objects. An agent holds WebSocket connections
+ * (conn.c); each connection multiplexes execs (exec.c) by client-chosen id.
+ * Execs outlive their connection only until their process is reaped.
+ */
+#ifndef SBX_AGENT_H
+#define SBX_AGENT_H
+
+#include <libwebsockets.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "outq.h"
+#include "proto.h"
+
+struct watch;
+struct exec;
+
+struct agent {
+	struct lws_context *ctx;
+	struct lws_vhost *vh; /* where fds are adopted */
+	char *token;          /* NULL: no token required */
+	struct exec *execs;   /* every exec not yet freed */
+	int stopping;
+	int done;
+	lws_sorted_usec_list_t stop_sul;
+	int stop_ticks;
+};
+
+extern struct agent agent;
+
+struct conn {
+	struct lws *wsi;
+	struct outq q;
+	int nexecs;
+	int hello_ok;
+	int closing;      /* flush the queue, then close */
+	int stdin_stalls; /* execs whose stdin backlog paused our reads */
+	/* Reassembly of a message split over several receive callbacks. */
+	unsigned char *rx;
+	size_t rxlen, rxcap;
+	int rx_discard;
+};
+
+/* conn.c */
+void conn_open(struct conn *c, struct lws *wsi);
+void conn_receive(struct conn *c, const void *in, size_t len);
+int conn_writable(struct conn *c);
+void conn_closed(struct conn *c);
+void conn_send(struct conn *c, const struct msg *m);
+void conn_send_error(struct conn *c, uint32_t id, enum proto_err code,
+		     const char *message);
+void conn_stall(struct conn *c, int stall);
+
+/* exec.c */
+struct exec *exec_find(struct conn *c, uint32_t id);
+void exec_start(struct conn *c, const struct msg *m, double t_recv);
+void exec_stdin(struct exec *x, const struct frame *f);
+void exec_stdin_close(struct exec *x);
+void exec_signal(struct exec *x, int signo);
+void exec_sent(struct exec *x, size_t len);
+void exec_conn_gone(struct conn *c);
+void exec_reaped(pid_t pid, int status);
+int exec_stdin_open(const struct exec *x);
+
+/* reaper.c */
+int reaper_start(void);
+void agent_stop(void);
+
+/* proctree.c */
+int proctree_kill(pid_t root, int signo);
+
+/* auth.c */
+int auth_load(const char *path, char **token, char *err, size_t errlen);
+int auth_check(struct lws *wsi, const char *token);
+
+#endif

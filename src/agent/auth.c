@@ -1,0 +1,61 @@
+/*
+ * auth.c: the bearer token. Loaded once from a file; each WebSocket
+ * upgrade's Authorization header is compared in constant time.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "xmalloc.h"
+
+int auth_load(const char *path, char **token, char *err, size_t errlen)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "cannot read token file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r' ||
+			 buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		buf[--n] = '\0';
+	if (n == 0 || strpbrk(buf, "\r\n")) {
+		snprintf(err, errlen, "token file %s must hold one non-empty line", path);
+		return -1;
+	}
+	*token = xstrdup(buf);
+	return 0;
+}
+
+/* Compares every byte whatever the first difference, so the time taken
+ * does not tell an attacker how much of the token was right. */
+static int same(const char *a, size_t alen, const char *b, size_t blen)
+{
+	unsigned char diff = alen != blen;
+	size_t n = alen < blen ? alen : blen;
+
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(a[i] ^ b[i]);
+	return diff == 0;
+}
+
+int auth_check(struct lws *wsi, const char *token)
+{
+	char hdr[4200];
+	int len = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+
+	if (len <= 7 || len >= (int)sizeof hdr)
+		return -1;
+	if (lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_HTTP_AUTHORIZATION) < 0)
+		return -1;
+	if (strncasecmp(hdr, "Bearer ", 7) != 0)
+		return -1;
+	return same(hdr + 7, strlen(hdr + 7), token, strlen(token)) ? 0 : -1;
+}

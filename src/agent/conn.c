@@ -1,0 +1,242 @@
+/*
+ * conn.c: one client's WebSocket. Reassembles messages, decodes them, and
+ * dispatches each to a small handler; queues replies and writes them when
+ * the socket is writable. Bad input gets an `error` reply and the
+ * connection keeps serving, except a version mismatch, which closes it.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "clock.h"
+#include "log.h"
+#include "xmalloc.h"
+
+void conn_send(struct conn *c, const struct msg *m)
+{
+	size_t len;
+	char *s = msg_encode(m, &len);
+
+	outq_push_text(&c->q, m->id, s, len);
+	free(s);
+	lws_callback_on_writable(c->wsi);
+}
+
+void conn_send_error(struct conn *c, uint32_t id, enum proto_err code,
+		     const char *message)
+{
+	struct msg m = {.type = MSG_ERROR, .id = id};
+
+	m.u.error.code = code;
+	m.u.error.message = (char *)message;
+	log_debug("error to client: %s: %s", proto_err_name(code), message);
+	conn_send(c, &m);
+}
+
+static void conn_fatal(struct conn *c, enum proto_err code, const char *message)
+{
+	conn_send_error(c, 0, code, message);
+	c->closing = 1;
+}
+
+/* Many execs' stdin backlogs may stall the connection at once; it reads
+ * again only when none does. */
+void conn_stall(struct conn *c, int stall)
+{
+	int before = c->stdin_stalls > 0;
+
+	c->stdin_stalls += stall ? 1 : -1;
+	if ((c->stdin_stalls > 0) != before)
+		lws_rx_flow_control(c->wsi, c->stdin_stalls == 0);
+}
+
+void conn_open(struct conn *c, struct lws *wsi)
+{
+	struct msg m = {.type = MSG_HELLO};
+
+	memset(c, 0, sizeof *c);
+	c->wsi = wsi;
+	m.u.hello.version = PROTO_VERSION;
+	m.u.hello.software = "sbx-agent/" SBX_VERSION;
+	m.u.hello.max_frame = PROTO_MAX_FRAME;
+	m.u.hello.max_execs = PROTO_MAX_EXECS;
+	conn_send(c, &m);
+}
+
+static struct exec *lookup(struct conn *c, uint32_t id)
+{
+	struct exec *x = exec_find(c, id);
+	char buf[80];
+
+	if (x == NULL) {
+		snprintf(buf, sizeof buf, "no running exec has id %u", id);
+		conn_send_error(c, id, PERR_UNKNOWN_EXEC, buf);
+	}
+	return x;
+}
+
+static void on_exec(struct conn *c, const struct msg *m, double t_recv)
+{
+	char buf[80];
+
+	if (exec_find(c, m->id)) {
+		snprintf(buf, sizeof buf, "exec id %u is already running", m->id);
+		conn_send_error(c, m->id, PERR_DUPLICATE_ID, buf);
+		return;
+	}
+	if (c->nexecs >= PROTO_MAX_EXECS) {
+		snprintf(buf, sizeof buf, "this connection already runs %d execs, the limit",
+			 PROTO_MAX_EXECS);
+		conn_send_error(c, m->id, PERR_TOO_MANY_EXECS, buf);
+		return;
+	}
+	exec_start(c, m, t_recv);
+}
+
+static void on_text(struct conn *c, const unsigned char *buf, size_t len, double t_recv)
+{
+	struct proto_error e;
+	struct msg m;
+	struct exec *x;
+
+	if (msg_decode((const char *)buf, len, DIR_TO_AGENT, &m, &e) < 0) {
+		if (e.code == PERR_VERSION)
+			conn_fatal(c, e.code, e.message);
+		else
+			conn_send_error(c, 0, e.code, e.message);
+		return;
+	}
+	if (!c->hello_ok && m.type != MSG_HELLO) {
+		conn_fatal(c, PERR_HELLO_REQUIRED, "the first message must be hello");
+		msg_free(&m);
+		return;
+	}
+	switch (m.type) {
+	case MSG_HELLO:
+		c->hello_ok = 1;
+		break;
+	case MSG_EXEC:
+		on_exec(c, &m, t_recv);
+		break;
+	case MSG_STDIN_CLOSE:
+		if ((x = lookup(c, m.id)))
+			exec_stdin_close(x);
+		break;
+	case MSG_SIGNAL:
+		if ((x = lookup(c, m.id)))
+			exec_signal(x, m.u.signal.signo);
+		break;
+	case MSG_KILL:
+		if ((x = lookup(c, m.id)))
+			exec_signal(x, SIGKILL);
+		break;
+	default:
+		break; /* msg_decode let only client messages through */
+	}
+	msg_free(&m);
+}
+
+static void on_binary(struct conn *c, const unsigned char *buf, size_t len)
+{
+	struct proto_error e;
+	struct frame f;
+	struct exec *x;
+	char msg[120];
+
+	if (frame_decode(buf, len, &f, &e) < 0) {
+		conn_send_error(c, 0, e.code, e.message);
+		return;
+	}
+	if (!c->hello_ok) {
+		conn_fatal(c, PERR_HELLO_REQUIRED, "the first message must be hello");
+		return;
+	}
+	if (f.kind != FRAME_STDIN) {
+		snprintf(msg, sizeof msg, "clients send only stdin data, not %s",
+			 frame_kind_name(f.kind));
+		conn_send_error(c, f.id, PERR_BAD_FRAME, msg);
+		return;
+	}
+	if ((x = lookup(c, f.id)) == NULL)
+		return;
+	if (!exec_stdin_open(x)) {
+		snprintf(msg, sizeof msg, "exec %u has no open stdin (stdin \"pipe\" not asked, or closed)",
+			 f.id);
+		conn_send_error(c, f.id, PERR_STDIN_CLOSED, msg);
+		return;
+	}
+	exec_stdin(x, &f);
+}
+
+void conn_receive(struct conn *c, const void *in, size_t len)
+{
+	struct lws *wsi = c->wsi;
+	int last = lws_is_final_fragment(wsi) && lws_remaining_packet_payload(wsi) == 0;
+
+	if (c->closing)
+		return;
+	if (!c->rx_discard && c->rxlen + len > PROTO_MAX_FRAME) {
+		char buf[100];
+		snprintf(buf, sizeof buf, "message over the limit of %d bytes; dropped",
+			 PROTO_MAX_FRAME);
+		conn_send_error(c, 0, PERR_FRAME_TOO_LARGE, buf);
+		c->rx_discard = 1;
+	}
+	if (!c->rx_discard) {
+		if (c->rxlen + len > c->rxcap) {
+			c->rxcap = c->rxlen + len > 65536 ? c->rxlen + len : 65536;
+			c->rx = xrealloc(c->rx, c->rxcap);
+		}
+		memcpy(c->rx + c->rxlen, in, len);
+		c->rxlen += len;
+	}
+	if (!last)
+		return;
+	if (!c->rx_discard) {
+		if (lws_frame_is_binary(wsi))
+			on_binary(c, c->rx, c->rxlen);
+		else
+			on_text(c, c->rx, c->rxlen, clock_ms());
+	}
+	c->rxlen = 0;
+	c->rx_discard = 0;
+	if (c->rxcap > 4 * 65536) {
+		free(c->rx);
+		c->rx = NULL;
+		c->rxcap = 0;
+	}
+}
+
+int conn_writable(struct conn *c)
+{
+	struct exec *x;
+	uint32_t id;
+	long n;
+
+	while (c->q.head && !lws_send_pipe_choked(c->wsi)) {
+		n = outq_write(&c->q, c->wsi, &id);
+		if (n < 0)
+			return -1;
+		if (id && (x = exec_find(c, id)))
+			exec_sent(x, (size_t)n);
+	}
+	if (c->q.head) {
+		lws_callback_on_writable(c->wsi);
+		return 0;
+	}
+	if (c->closing) {
+		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, NULL, 0);
+		return -1;
+	}
+	return 0;
+}
+
+void conn_closed(struct conn *c)
+{
+	exec_conn_gone(c);
+	outq_clear(&c->q);
+	free(c->rx);
+	c->rx = NULL;
+}

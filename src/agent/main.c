@@ -1,0 +1,288 @@
+/*
+ * main.c: sbx-agent's edge. Reads the command line, opens one listener per
+ * --listen on one lws context, and runs the loop until a stop signal.
+ * The protocol handlers here only route lws callbacks to conn.c.
+ */
+#include <getopt.h>
+#include <libwebsockets.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "agent.h"
+#include "log.h"
+#include "watch.h"
+#include "xmalloc.h"
+
+#define MAX_LISTEN 16
+
+struct agent agent;
+
+static const char usage[] =
+	"Usage: sbx-agent --listen ADDR [--listen ADDR...] [OPTIONS]\n"
+	"\n"
+	"Serve the sbx exec protocol (WebSocket subprotocol " PROTO_SUBPROTOCOL ").\n"
+	"\n"
+	"Options:\n"
+	"  -l, --listen ADDR      unix:PATH (created mode 0600), HOST:PORT or [V6]:PORT;\n"
+	"                         port 0 picks a free port; repeatable\n"
+	"  -t, --token-file FILE  require \"Authorization: Bearer TOKEN\" with the token\n"
+	"                         in FILE; needed to listen on a non-loopback address\n"
+	"  -v, --verbose          log each connection and exec on stderr\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n"
+	"\n"
+	"SIGTERM, SIGINT or SIGHUP stop the agent and every process it started.\n"
+	"See sbx-agent(8).\n";
+
+/* protocols[0]: plain HTTP and the upgrade check, where a refused token
+ * can get a real 401 rather than a hang-up the client cannot explain. */
+static int refuse_401(struct lws *wsi)
+{
+	unsigned char buf[LWS_PRE + 512], *start = buf + LWS_PRE, *p = start,
+					   *end = buf + sizeof buf - 1;
+
+	if (lws_add_http_header_status(wsi, HTTP_STATUS_UNAUTHORIZED, &p, end) ||
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_WWW_AUTHENTICATE,
+					 (unsigned char *)"Bearer", 6, &p, end) ||
+	    lws_add_http_header_content_length(wsi, 0, &p, end) ||
+	    lws_finalize_http_header(wsi, &p, end))
+		return 1;
+	lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS);
+	return 1;
+}
+
+static int http_callback(struct lws *wsi, enum lws_callback_reasons reason,
+			 void *user, void *in, size_t len)
+{
+	switch (reason) {
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		if (agent.token && auth_check(wsi, agent.token) < 0) {
+			log_debug("refused a connection: missing or wrong token");
+			return refuse_401(wsi);
+		}
+		return 0;
+	case LWS_CALLBACK_HTTP:
+		lws_return_http_status(wsi, HTTP_STATUS_BAD_REQUEST,
+				       "sbx-agent speaks WebSocket, subprotocol " PROTO_SUBPROTOCOL);
+		return -1;
+	default:
+		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	}
+}
+
+static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
+		       void *user, void *in, size_t len)
+{
+	struct conn *c = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		if (agent.stopping)
+			return -1;
+		log_debug("client connected");
+		conn_open(c, wsi);
+		return 0;
+	case LWS_CALLBACK_RECEIVE:
+		conn_receive(c, in, len);
+		return 0;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return conn_writable(c);
+	case LWS_CALLBACK_CLOSED:
+		log_debug("client disconnected");
+		conn_closed(c);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static const struct lws_protocols protocols[] = {
+	{.name = "http", .callback = http_callback},
+	{.name = PROTO_SUBPROTOCOL,
+	 .callback = ws_callback,
+	 .per_session_data_size = sizeof(struct conn),
+	 .rx_buffer_size = 65536},
+	WATCH_PROTOCOL,
+	{0},
+};
+
+static const lws_retry_bo_t keepalive = {
+	.secs_since_valid_ping = 20,
+	.secs_since_valid_hangup = 60,
+};
+
+static struct lws_vhost *listen_on(const struct addr *a, int n)
+{
+	struct lws_context_creation_info info;
+	struct lws_vhost *vh;
+	char name[32];
+	mode_t old;
+
+	memset(&info, 0, sizeof info);
+	snprintf(name, sizeof name, "listen%d", n);
+	info.vhost_name = name;
+	info.protocols = protocols;
+	info.retry_and_idle_policy = &keepalive;
+	if (a->is_unix) {
+		info.options = LWS_SERVER_OPTION_UNIX_SOCK;
+		info.iface = a->path;
+	} else {
+		info.iface = a->host;
+		info.port = a->port ? a->port : CONTEXT_PORT_NO_LISTEN_SERVER;
+	}
+	/* Only the owner may connect to a unix socket: set before bind so
+	 * there is no moment when it is open to others. */
+	old = umask(0077);
+	vh = lws_create_vhost(agent.ctx, &info);
+	umask(old);
+	if (vh && a->is_unix)
+		chmod(a->path, 0600);
+	return vh;
+}
+
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
+{
+	static const struct option opts[] = {
+		{"listen", required_argument, NULL, 'l'},
+		{"token-file", required_argument, NULL, 't'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0},
+	};
+	char err[300];
+	int c, verbose = 0;
+
+	while ((c = getopt_long(argc, argv, "l:t:vhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			if (*nls == MAX_LISTEN) {
+				log_error("at most %d --listen addresses", MAX_LISTEN);
+				return 2;
+			}
+			if (addr_parse_listen(optarg, &ls[*nls], err, sizeof err) < 0) {
+				log_error("--listen %s: %s", optarg, err);
+				return 2;
+			}
+			(*nls)++;
+			break;
+		case 't':
+			if (auth_load(optarg, &agent.token, err, sizeof err) < 0) {
+				log_error("%s", err);
+				return 2;
+			}
+			break;
+		case 'v':
+			log_init("sbx-agent", ++verbose);
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			exit(0);
+		case 'V':
+			puts("sbx-agent " SBX_VERSION);
+			exit(0);
+		default:
+			fputs("Try 'sbx-agent --help'.\n", stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		log_error("unexpected argument \"%s\"; try 'sbx-agent --help'", argv[optind]);
+		return 2;
+	}
+	if (*nls == 0) {
+		log_error("nothing to listen on: give --listen unix:PATH or --listen HOST:PORT");
+		return 2;
+	}
+	return 0;
+}
+
+static int check_exposure(const struct addr *ls, int nls)
+{
+	for (int i = 0; i < nls; i++)
+		if (!ls[i].is_unix && !agent.token && !addr_is_loopback(ls[i].host)) {
+			log_error("refusing to listen on %s without a token: anyone who can reach "
+				  "it could run commands here; give --token-file FILE, or listen "
+				  "on 127.0.0.1 or a unix socket",
+				  ls[i].text);
+			return -1;
+		}
+	return 0;
+}
+
+static int open_listeners(struct addr *ls, int nls)
+{
+	for (int i = 0; i < nls; i++) {
+		struct lws_vhost *vh = listen_on(&ls[i], i);
+		if (vh == NULL) {
+			log_error("cannot listen on %s (address in use, or not allowed?)", ls[i].text);
+			return -1;
+		}
+		if (agent.vh == NULL)
+			agent.vh = vh;
+		if (ls[i].is_unix)
+			log_info("listening on unix:%s", ls[i].path);
+		else
+			log_info("listening on ws://%s%s%s:%d", strchr(ls[i].host, ':') ? "[" : "",
+				 ls[i].host, strchr(ls[i].host, ':') ? "]" : "",
+				 lws_get_vhost_listen_port(vh));
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct lws_context_creation_info info;
+	struct addr ls[MAX_LISTEN];
+	int nls = 0, rc;
+
+	log_init("sbx-agent", 0);
+	if ((rc = parse_args(argc, argv, ls, &nls)) != 0)
+		return rc;
+	if (check_exposure(ls, nls) < 0)
+		return 2;
+	lws_set_log_level(log_verbose() > 1 ? LLL_ERR | LLL_WARN | LLL_NOTICE : 0, NULL);
+	raise_nofile();
+	memset(&info, 0, sizeof info);
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.pt_serv_buf_size = 256 * 1024;
+	agent.ctx = lws_create_context(&info);
+	if (agent.ctx == NULL) {
+		log_error("cannot start the event loop (libwebsockets context)");
+		return 1;
+	}
+	rc = 1;
+	if (open_listeners(ls, nls) < 0)
+		goto out;
+	if (reaper_start() < 0) {
+		log_error("cannot watch signals: %m");
+		goto out;
+	}
+	while (!agent.done && lws_service(agent.ctx, 0) >= 0)
+		;
+	rc = 0;
+out:
+	lws_context_destroy(agent.ctx);
+	for (int i = 0; i < nls; i++) {
+		if (ls[i].is_unix && agent.vh)
+			unlink(ls[i].path);
+		addr_free(&ls[i]);
+	}
+	free(agent.token);
+	return rc;
+}

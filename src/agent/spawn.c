@@ -1,0 +1,163 @@
+/*
+ * spawn.c: fork and exec for every exec; see spawn.h. The child reports
+ * the first failing step as {stage, errno} on a CLOEXEC pipe: a successful
+ * exec closes the pipe, so the parent reads 0 bytes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fdio.h"
+#include "spawn.h"
+#include "xmalloc.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+enum stage { ST_PIPE, ST_FORK, ST_SETSID, ST_STDIO, ST_CHDIR, ST_ENV, ST_EXEC };
+static const char *const stage_names[] = {"pipe", "fork", "setsid", "stdio",
+					  "chdir", "env", "exec"};
+
+struct spawn_report {
+	int stage;
+	int err;
+};
+
+static void child_fail(int fd, enum stage st)
+{
+	struct spawn_report r = {st, errno};
+
+	if (write(fd, &r, sizeof r) < 0) {
+		/* Nothing left to tell anyone. */
+	}
+	_exit(127);
+}
+
+static void child_reset_signals(void)
+{
+	sigset_t all;
+
+	/* The agent blocks signals for its signalfd; the child must not
+	 * inherit that, nor ignored SIGPIPE. */
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+static void child_run(const struct spawn_req *req, int in, int out, int err, int rep)
+{
+	child_reset_signals();
+	if (setsid() < 0)
+		child_fail(rep, ST_SETSID);
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		child_fail(rep, ST_STDIO);
+	/* Nothing of the agent's leaks into the command. */
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	if (req->cwd && chdir(req->cwd) < 0)
+		child_fail(rep, ST_CHDIR);
+	for (char *const *e = req->env; e && *e; e++)
+		if (putenv(*e) < 0)
+			child_fail(rep, ST_ENV);
+	size_t n = 0;
+	while (req->args && req->args[n])
+		n++;
+	char **argv = xcalloc(n + 2, sizeof *argv);
+	argv[0] = (char *)req->cmd;
+	memcpy(argv + 1, req->args, n * sizeof *argv);
+	execvp(req->cmd, argv);
+	child_fail(rep, ST_EXEC);
+}
+
+static enum fail_kind kind_of(enum stage st, int err)
+{
+	if (st == ST_CHDIR)
+		return FAIL_BAD_CWD;
+	if (st != ST_EXEC)
+		return FAIL_SPAWN;
+	if (err == ENOENT || err == ENOTDIR)
+		return FAIL_NOT_FOUND;
+	if (err == EACCES || err == EPERM || err == EISDIR)
+		return FAIL_PERMISSION;
+	return FAIL_SPAWN;
+}
+
+static void close_pair(int p[2])
+{
+	if (p[0] >= 0)
+		close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+}
+
+/* Reads the child's report; 0 if exec succeeded. */
+static int read_report(pid_t pid, int fd, struct spawn_res *res)
+{
+	struct spawn_report r;
+	ssize_t n;
+
+	do
+		n = read(fd, &r, sizeof r);
+	while (n < 0 && errno == EINTR);
+	if (n == 0)
+		return 0;
+	if (n != (ssize_t)sizeof r) {
+		r.stage = ST_EXEC;
+		r.err = EIO;
+	}
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	res->kind = kind_of((enum stage)r.stage, r.err);
+	res->err = r.err;
+	res->stage = stage_names[r.stage];
+	return -1;
+}
+
+int spawn_start(const struct spawn_req *req, struct spawn_res *res)
+{
+	int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, rep[2] = {-1, -1};
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	res->in_fd = -1;
+	if ((req->stdin_pipe ? pipe2(in, O_CLOEXEC) : (in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC))) < 0 ||
+	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
+	    pipe2(rep, O_CLOEXEC) < 0) {
+		res->kind = FAIL_SPAWN, res->err = errno, res->stage = "pipe";
+		goto fail;
+	}
+	/* Fewer wakeups per byte on bulk output. */
+	fcntl(out[0], F_SETPIPE_SZ, 256 * 1024);
+	res->pid = fork();
+	if (res->pid < 0) {
+		res->kind = FAIL_SPAWN, res->err = errno, res->stage = "fork";
+		goto fail;
+	}
+	if (res->pid == 0)
+		child_run(req, in[0], out[1], err[1], rep[1]);
+	close(rep[1]), rep[1] = -1;
+	rc = read_report(res->pid, rep[0], res);
+	close(rep[0]), rep[0] = -1;
+	if (rc < 0)
+		goto fail;
+	close(in[0]), close(out[1]), close(err[1]);
+	res->in_fd = in[1];
+	res->out_fd = out[0];
+	res->err_fd = err[0];
+	fd_set_nonblock(res->out_fd, 1);
+	fd_set_nonblock(res->err_fd, 1);
+	if (res->in_fd >= 0)
+		fd_set_nonblock(res->in_fd, 1);
+	return 0;
+fail:
+	close_pair(in), close_pair(out), close_pair(err), close_pair(rep);
+	res->pid = 0;
+	return -1;
+}

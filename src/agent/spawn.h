@@ -1,0 +1,35 @@
+/*
+ * spawn.h: the one way sbx-agent starts a process. fork, setsid, pipes,
+ * cwd, env, exec; a failure before exec comes back as kind, errno and
+ * stage through a CLOEXEC pipe, never as a silent exit.
+ */
+#ifndef SBX_SPAWN_H
+#define SBX_SPAWN_H
+
+#include <sys/types.h>
+
+#include "proto.h"
+
+struct spawn_req {
+	const char *cmd;
+	char *const *args; /* NULL-terminated, without cmd */
+	const char *cwd;   /* NULL: keep the agent's */
+	char *const *env;  /* NULL-terminated "K=V" added to the agent's */
+	int stdin_pipe;    /* 0: /dev/null */
+};
+
+struct spawn_res {
+	pid_t pid;
+	int in_fd; /* -1 without a stdin pipe */
+	int out_fd, err_fd;
+	/* On failure: */
+	enum fail_kind kind;
+	int err;
+	const char *stage;
+};
+
+/* 0 with res->pid and the parent's pipe ends (non-blocking, CLOEXEC), or
+ * -1 with res->kind, res->err and res->stage; the child is reaped. */
+int spawn_start(const struct spawn_req *req, struct spawn_res *res);
+
+#endif

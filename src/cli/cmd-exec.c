@@ -1,0 +1,355 @@
+/*
+ * cmd-exec.c: `sbx exec` and `sbx shell`. Runs one command on an agent,
+ * copies its stdout and stderr byte for byte, optionally feeds it our
+ * stdin, forwards Ctrl-C, and exits with the command's status.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "fdio.h"
+#include "sbx.h"
+#include "watch.h"
+#include "xmalloc.h"
+
+enum { OPT_TOKEN_FILE = 256 };
+
+static const struct cmd_opt exec_opts[] = {
+	{"interactive", 'i', NULL, "send our stdin to the command (EOF closes its stdin)"},
+	{"token-file", OPT_TOKEN_FILE, "FILE", "bearer token for the agent (else $SBX_TOKEN)"},
+	{"help", 'h', NULL, "show this help"},
+	{0},
+};
+
+struct run {
+	struct sbx_client *cl;
+	struct sbx_conn *conn;
+	struct sbx_exec *x; /* NULL once it has ended */
+	struct watch *in;
+	int status;
+	int interrupts;
+	int stdout_broken;
+};
+
+static void run_end(struct run *r, int status)
+{
+	r->status = status;
+	r->x = NULL;
+	sbx_client_stop(r->cl);
+}
+
+/* Our stdin, with -i. */
+static void in_readable(struct watch *w, void *arg)
+{
+	static char buf[PROTO_MAX_DATA];
+	struct run *r = arg;
+	ssize_t n = read(watch_fd(w), buf, sizeof buf);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (r->x == NULL) {
+		watch_close(w);
+		r->in = NULL;
+		return;
+	}
+	if (n <= 0) {
+		sbx_exec_close_stdin(r->x);
+		watch_close(w);
+		r->in = NULL;
+		return;
+	}
+	sbx_exec_write(r->x, buf, (size_t)n);
+	/* Do not read faster than the agent takes it. */
+	if (sbx_conn_queued(r->conn) > SBX_QUEUE_HIGH)
+		watch_pause(w, 1);
+}
+
+static const struct watch_ops in_ops = {.readable = in_readable};
+
+static void on_drained(struct sbx_conn *c, void *arg)
+{
+	struct run *r = arg;
+
+	(void)c;
+	if (r->in)
+		watch_pause(r->in, 0);
+}
+
+static void on_conn_failed(struct sbx_conn *c, void *arg, enum proto_err code,
+			   const char *why)
+{
+	struct run *r = arg;
+
+	(void)c, (void)code;
+	fprintf(stderr, "sbx: %s\n", why);
+	run_end(r, EXIT_SBX);
+}
+
+static void on_output(struct sbx_exec *x, void *arg, enum frame_kind kind,
+		      const uint8_t *data, size_t len)
+{
+	struct run *r = arg;
+
+	if (kind == FRAME_STDERR) {
+		fd_write_all(2, data, len);
+		return;
+	}
+	if (r->stdout_broken)
+		return;
+	if (fd_write_all(1, data, len) < 0 && errno == EPIPE) {
+		/* Like a local pipeline: the writer learns its reader is gone. */
+		r->stdout_broken = 1;
+		sbx_exec_signal(x, SIGPIPE);
+	}
+}
+
+static void on_exited(struct sbx_exec *x, void *arg, const struct msg_exited *e)
+{
+	(void)x;
+	run_end(arg, e->signo ? 128 + e->signo : e->code);
+}
+
+static void on_failed(struct sbx_exec *x, void *arg, const struct msg_failed *f)
+{
+	(void)x;
+	switch (f->kind) {
+	case FAIL_NOT_FOUND:
+		fprintf(stderr, "sbx: %s (command not found)\n", f->message);
+		run_end(arg, EXIT_NOT_FOUND);
+		break;
+	case FAIL_PERMISSION:
+		fprintf(stderr, "sbx: %s (cannot execute)\n", f->message);
+		run_end(arg, EXIT_CANNOT_RUN);
+		break;
+	case FAIL_BAD_CWD:
+		fprintf(stderr, "sbx: working directory %s\n", f->message);
+		run_end(arg, EXIT_SBX);
+		break;
+	default:
+		fprintf(stderr, "sbx: could not start the command at stage %s: %s\n",
+			f->stage, f->message ? f->message : strerror(f->err));
+		run_end(arg, EXIT_CANNOT_RUN);
+		break;
+	}
+}
+
+static void on_error(struct sbx_exec *x, void *arg, enum proto_err code, const char *msg)
+{
+	struct run *r = arg;
+
+	(void)x;
+	fprintf(stderr, "sbx: agent error (%s): %s\n", proto_err_name(code), msg);
+	/* An error about the exec request itself means it will never run. */
+	if (code == PERR_BAD_MESSAGE || code == PERR_TOO_MANY_EXECS || code == PERR_DUPLICATE_ID)
+		run_end(r, EXIT_SBX);
+}
+
+static const struct sbx_conn_ops conn_ops = {
+	.failed = on_conn_failed,
+	.drained = on_drained,
+};
+
+static const struct sbx_exec_ops exec_ops = {
+	.output = on_output,
+	.exited = on_exited,
+	.failed = on_failed,
+	.error = on_error,
+};
+
+/* Ctrl-C interrupts the remote group; a second one kills it. TERM and
+ * HUP are passed on once; a second ends sbx, which kills it too. */
+static void signals_readable(struct watch *w, void *arg)
+{
+	struct run *r = arg;
+	struct signalfd_siginfo si;
+
+	while (read(watch_fd(w), &si, sizeof si) == sizeof si) {
+		int sig = (int)si.ssi_signo;
+		if (r->x == NULL) {
+			run_end(r, 128 + sig);
+			continue;
+		}
+		if (++r->interrupts == 1)
+			sbx_exec_signal(r->x, sig);
+		else if (sig == SIGINT)
+			sbx_exec_kill(r->x);
+		else
+			run_end(r, 128 + sig);
+	}
+}
+
+static const struct watch_ops signal_ops = {.readable = signals_readable};
+
+static int watch_signals(struct run *r)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	return watch_new(sbx_client_vhost(r->cl), fd, &signal_ops, r) ? 0 : -1;
+}
+
+static int read_token(const char *file, char **token)
+{
+	char buf[4096];
+	FILE *f;
+	size_t n;
+
+	*token = NULL;
+	if (file == NULL) {
+		const char *env = getenv("SBX_TOKEN");
+		if (env && *env)
+			*token = xstrdup(env);
+		return 0;
+	}
+	if ((f = fopen(file, "re")) == NULL) {
+		fprintf(stderr, "sbx: cannot read token file %s: %s\n", file, strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	while (n > 0 && strchr("\r\n \t", buf[n - 1]))
+		n--;
+	buf[n] = '\0';
+	if (n == 0) {
+		fprintf(stderr, "sbx: token file %s is empty\n", file);
+		return -1;
+	}
+	*token = xstrdup(buf);
+	return 0;
+}
+
+static int run_exec(const char *target, const char *token, struct msg_exec *req, int interactive)
+{
+	struct run r = {.status = EXIT_SBX};
+	char err[300];
+
+	r.cl = sbx_client_new();
+	if (r.cl == NULL) {
+		fprintf(stderr, "sbx: cannot start the event loop\n");
+		return EXIT_SBX;
+	}
+	if (watch_signals(&r) < 0) {
+		fprintf(stderr, "sbx: cannot watch signals: %s\n", strerror(errno));
+		goto out;
+	}
+	r.conn = sbx_conn_open(r.cl, target, token, &conn_ops, &r, err, sizeof err);
+	if (r.conn == NULL) {
+		fprintf(stderr, "sbx: %s\n", err);
+		goto out;
+	}
+	req->stdin_mode = interactive ? STDIN_PIPE : STDIN_NULL;
+	r.x = sbx_exec_start(r.conn, req, &exec_ops, &r);
+	/* A dup, because lws closes what it adopts; stdin stays blocking, as
+	 * it may share its file description with our stdout. */
+	if (interactive && (r.in = watch_new(sbx_client_vhost(r.cl), dup(0), &in_ops, &r)) == NULL) {
+		fprintf(stderr, "sbx: cannot read stdin\n");
+		goto out;
+	}
+	sbx_client_run(r.cl);
+out:
+	sbx_client_free(r.cl);
+	return r.status;
+}
+
+/* Shared by exec and shell: options, then TARGET, then the command. */
+static int exec_main(const struct cmd_entry *cmd, int argc, char **argv, int shell)
+{
+	const char *token_file = NULL;
+	struct msg_exec req = {0};
+	char *token, *shell_args[] = {"-c", NULL, NULL};
+	int c, interactive = 0, rc;
+
+	while ((c = cmd_getopt(cmd, argc, argv)) != -1) {
+		switch (c) {
+		case 'i':
+			interactive = 1;
+			break;
+		case OPT_TOKEN_FILE:
+			token_file = optarg;
+			break;
+		case 'h':
+			cmd_help(cmd);
+			return 0;
+		case ':':
+			return cmd_usage_error(cmd, "option %s needs an argument", argv[optind - 1]);
+		default:
+			return cmd_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+		}
+	}
+	argv += optind;
+	argc -= optind;
+	if (argc < 1)
+		return cmd_usage_error(cmd, "missing TARGET");
+	if (argc > 1 && strcmp(argv[1], "--") == 0) {
+		argv[1] = argv[0];
+		argv++, argc--;
+	}
+	if (argc < 2)
+		return cmd_usage_error(cmd, shell ? "missing SCRIPT" : "missing CMD");
+	if (shell) {
+		if (argc > 2)
+			return cmd_usage_error(cmd, "give the script as one argument, quoted");
+		shell_args[1] = argv[1];
+		req.cmd = "/bin/sh";
+		req.args = shell_args;
+		req.nargs = 2;
+	} else {
+		req.cmd = argv[1];
+		req.args = argv + 2;
+		req.nargs = (size_t)argc - 2;
+	}
+	if (read_token(token_file, &token) < 0)
+		return EXIT_SBX;
+	rc = run_exec(argv[0], token, &req, interactive);
+	free(token);
+	return rc;
+}
+
+static int exec_cmd(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	return exec_main(cmd, argc, argv, 0);
+}
+
+static int shell_cmd(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	return exec_main(cmd, argc, argv, 1);
+}
+
+static const char exit_details[] =
+	"Exit status: the command's own; 128+N when it died of signal N; 127 when\n"
+	"it was not found; 126 when it could not be executed; 125 for sbx's own\n"
+	"errors (cannot connect, token refused, bad option). Ctrl-C sends SIGINT\n"
+	"to the remote process group, a second Ctrl-C sends SIGKILL.\n"
+	"TARGET is unix:PATH, ws://HOST:PORT or wss://HOST:PORT.\n";
+
+const struct cmd_entry cmd_exec_entry = {
+	.name = "exec",
+	.usage = "[OPTIONS] TARGET [--] CMD [ARG...]",
+	.summary = "Run CMD on TARGET; its stdout, stderr and exit status are ours.",
+	.details = exit_details,
+	.opts = exec_opts,
+	.exec = exec_cmd,
+};
+
+const struct cmd_entry cmd_shell_entry = {
+	.name = "shell",
+	.usage = "[OPTIONS] TARGET [--] SCRIPT",
+	.summary = "Run SCRIPT with /bin/sh -c on TARGET, as exec does.",
+	.details = exit_details,
+	.opts = exec_opts,
+	.exec = shell_cmd,
+};

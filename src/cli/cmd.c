@@ -1,0 +1,70 @@
+/*
+ * cmd.c: option parsing and help for the command table; see cmd.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+#define MAX_OPTS 40
+
+int cmd_getopt(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	static const struct cmd_entry *built;
+	static struct option lopts[MAX_OPTS + 1];
+	static char sopts[3 * MAX_OPTS + 2];
+	int n = 0;
+	char *s = sopts;
+
+	if (built != cmd) {
+		built = cmd;
+		*s++ = '+'; /* operands end option parsing: CMD's flags are CMD's */
+		*s++ = ':';
+		for (const struct cmd_opt *o = cmd->opts; o->name && n < MAX_OPTS; o++, n++) {
+			lopts[n] = (struct option){o->name, o->arg ? required_argument : no_argument,
+						   NULL, o->key};
+			if (o->key < 256) {
+				*s++ = (char)o->key;
+				if (o->arg)
+					*s++ = ':';
+			}
+		}
+		lopts[n] = (struct option){0};
+		*s = '\0';
+	}
+	return getopt_long(argc, argv, sopts, lopts, NULL);
+}
+
+void cmd_help(const struct cmd_entry *cmd)
+{
+	char left[64];
+
+	printf("Usage: sbx %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);
+	if (cmd->opts[0].name)
+		printf("\nOptions:\n");
+	for (const struct cmd_opt *o = cmd->opts; o->name; o++) {
+		if (o->key < 256)
+			snprintf(left, sizeof left, "-%c, --%s%s%s", o->key, o->name,
+				 o->arg ? " " : "", o->arg ? o->arg : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
+				 o->arg ? o->arg : "");
+		printf("  %-24s %s\n", left, o->help);
+	}
+	if (cmd->details)
+		printf("\n%s", cmd->details);
+	printf("\nSee sbx(1).\n");
+}
+
+int cmd_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "sbx: %s: %s (try 'sbx %s --help')\n", cmd->name, msg, cmd->name);
+	return EXIT_SBX;
+}

@@ -1,0 +1,68 @@
+/*
+ * main.c: sbx's edge. Finds the subcommand in the table and runs it; its
+ * return value is the exit status.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "proto.h"
+
+static const struct cmd_entry *const cmds[] = {
+	&cmd_exec_entry,
+	&cmd_shell_entry,
+};
+#define NCMDS (sizeof cmds / sizeof cmds[0])
+
+static void main_help(FILE *f)
+{
+	fprintf(f, "Usage: sbx COMMAND [OPTIONS] TARGET ...\n\n"
+		   "Run commands in sandboxes that run sbx-agent.\n\nCommands:\n");
+	for (size_t i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
+	fprintf(f, "\nTARGET is unix:PATH, ws://HOST:PORT or wss://HOST:PORT.\n"
+		   "'sbx COMMAND --help' shows a command's options; see sbx(1).\n");
+}
+
+/* For tests and completion scripts: the table, one line per option. */
+static void list_table(void)
+{
+	for (size_t i = 0; i < NCMDS; i++) {
+		printf("%s\n", cmds[i]->name);
+		for (const struct cmd_opt *o = cmds[i]->opts; o->name; o++)
+			printf("%s --%s\n", cmds[i]->name, o->name);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	log_init("sbx", 0);
+	if (argc < 2) {
+		main_help(stderr);
+		return EXIT_SBX;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		for (size_t i = 0; argc > 2 && i < NCMDS; i++)
+			if (strcmp(argv[2], cmds[i]->name) == 0) {
+				cmd_help(cmds[i]);
+				return 0;
+			}
+		main_help(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		puts("sbx " SBX_VERSION " (protocol " PROTO_SUBPROTOCOL ")");
+		return 0;
+	}
+	if (strcmp(argv[1], "--list-commands") == 0) {
+		list_table();
+		return 0;
+	}
+	for (size_t i = 0; i < NCMDS; i++)
+		if (strcmp(argv[1], cmds[i]->name) == 0)
+			return cmds[i]->exec(cmds[i], argc - 1, argv + 1);
+	fprintf(stderr, "sbx: unknown command \"%s\" (try 'sbx --help')\n", argv[1]);
+	return EXIT_SBX;
+}

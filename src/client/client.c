@@ -1,0 +1,73 @@
+/*
+ * client.c: the client's event loop, one lws context with no listener.
+ * Connections (conn.c) and the caller's own fds (watch.h) all run in it.
+ */
+#include <stdlib.h>
+
+#include "client.h"
+#include "watch.h"
+#include "xmalloc.h"
+
+static const struct lws_protocols protos[] = {
+	{.name = PROTO_SUBPROTOCOL, .callback = conn_callback, .rx_buffer_size = 65536},
+	WATCH_PROTOCOL,
+	{0},
+};
+
+
+struct sbx_client *sbx_client_new(void)
+{
+	struct lws_context_creation_info info = {0};
+	struct sbx_client *cl = xcalloc(1, sizeof *cl);
+	/* lws talks on stderr unless told otherwise; our errors are ours. */
+	lws_set_log_level(getenv("SBX_LWS_DEBUG") ? LLL_ERR | LLL_WARN | LLL_NOTICE : 0, NULL);
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = protos;
+	info.pt_serv_buf_size = 256 * 1024;
+	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	cl->ctx = lws_create_context(&info);
+	if (cl->ctx == NULL) {
+		free(cl);
+		return NULL;
+	}
+	cl->vh = lws_get_vhost_by_name(cl->ctx, "default");
+	return cl;
+}
+
+struct lws_vhost *sbx_client_vhost(struct sbx_client *cl)
+{
+	return cl->vh;
+}
+
+int sbx_client_run(struct sbx_client *cl)
+{
+	while (!cl->stop && lws_service(cl->ctx, 0) >= 0)
+		;
+	return 0;
+}
+
+void sbx_client_stop(struct sbx_client *cl)
+{
+	cl->stop = 1;
+	lws_cancel_service(cl->ctx);
+}
+
+void sbx_client_free(struct sbx_client *cl)
+{
+	struct sbx_conn *c, *next;
+
+	/* Connections first marked done, so closing callbacks stay silent. */
+	for (c = cl->conns; c; c = c->next)
+		c->done = 1;
+	lws_context_destroy(cl->ctx);
+	for (c = cl->conns; c; c = next) {
+		next = c->next;
+		exec_abandon_all(c);
+		outq_clear(&c->q);
+		addr_free(&c->addr);
+		free(c->token);
+		free(c->rx);
+		free(c);
+	}
+	free(cl);
+}

@@ -1,0 +1,50 @@
+/* client.h: libsbx internals shared by client.c, conn.c and exec.c. */
+#ifndef SBX_CLIENT_H
+#define SBX_CLIENT_H
+
+#include <libwebsockets.h>
+
+#include "addr.h"
+#include "outq.h"
+#include "sbx.h"
+
+struct sbx_client {
+	struct lws_context *ctx;
+	struct lws_vhost *vh;
+	struct sbx_conn *conns;
+	int stop;
+};
+
+struct sbx_conn {
+	struct sbx_conn *next;
+	struct sbx_client *cl;
+	struct lws *wsi;
+	struct addr addr;
+	char *token;
+	const struct sbx_conn_ops *ops;
+	void *arg;
+	struct outq q;
+	int above_high;
+	int established;
+	int ready, done; /* done: failed or closed; no more callbacks */
+	struct sbx_exec *execs;
+	uint32_t next_id;
+	unsigned char *rx;
+	size_t rxlen, rxcap;
+	lws_sorted_usec_list_t fail_sul; /* reports a failure from outside lws */
+	enum proto_err fail_code;
+	char fail_why[300];
+};
+
+/* conn.c */
+void conn_push(struct sbx_conn *c, const struct msg *m);
+void conn_kick(struct sbx_conn *c);
+int conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+		  void *in, size_t len);
+
+/* exec.c */
+void exec_on_message(struct sbx_conn *c, const struct msg *m);
+void exec_on_frame(struct sbx_conn *c, const struct frame *f);
+void exec_abandon_all(struct sbx_conn *c);
+
+#endif
