@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,38 +86,54 @@ static void out_pause(struct exec *x, int paused)
 			watch_pause(x->out[k], paused);
 }
 
-static void out_readable(struct watch *w, void *arg)
+/* One read of stream k into the connection's queue: >0 bytes read, 0 at
+ * EOF, -1 when nothing is there now. */
+static ssize_t out_read(struct exec *x, int k, int fd)
 {
 	static unsigned char buf[PROTO_MAX_DATA];
-	struct exec *x = arg;
-	int k = (w == x->out[1]);
-	ssize_t n = read(watch_fd(w), buf, sizeof buf);
+	ssize_t n = read(fd, buf, sizeof buf);
 
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		watch_close(w);
-		x->out[k] = NULL;
-		exec_try_finish(x);
-		return;
-	}
+	if (n < 0)
+		return (errno == EAGAIN || errno == EINTR) ? -1 : 0;
+	if (n == 0)
+		return 0;
 	x->out_activity = 1;
 	if (x->conn == NULL)
-		return;
+		return n;
 	outq_push_data(&x->conn->q, k ? FRAME_STDERR : FRAME_STDOUT, x->id,
 		       x->off[k], buf, (size_t)n);
 	x->off[k] += (uint64_t)n;
 	x->queued += (size_t)n + PROTO_FRAME_HDR;
 	lws_callback_on_writable(x->conn->wsi);
+	return n;
+}
+
+static void out_readable(struct watch *w, void *arg)
+{
+	struct exec *x = arg;
+	int k = (w == x->out[1]);
+
+	if (out_read(x, k, watch_fd(w)) == 0) {
+		watch_close(w);
+		x->out[k] = NULL;
+		exec_try_finish(x);
+		return;
+	}
 	if (x->queued > OUT_HIGH)
 		out_pause(x, 1);
 }
 
+/* lws closes a pipe on POLLHUP, which comes even while we are not reading
+ * it (backpressure): what the child wrote before exiting is still in the
+ * pipe, and the fd is still open here, so take it all now. */
 static void out_closed(struct watch *w, void *arg)
 {
 	struct exec *x = arg;
+	int k = (w == x->out[1]);
 
-	x->out[w == x->out[1]] = NULL;
+	while (out_read(x, k, watch_fd(w)) > 0)
+		;
+	x->out[k] = NULL;
 	exec_try_finish(x);
 }
 
@@ -345,15 +362,30 @@ static void exec_try_finish(struct exec *x)
 	exec_free(x);
 }
 
+/* 1 while a pipe may still carry the command's own output: bytes wait in
+ * it, or we stopped reading it for backpressure. */
+static int out_pending(struct exec *x)
+{
+	int n;
+
+	for (int k = 0; k < 2; k++) {
+		if (x->out[k] == NULL)
+			continue;
+		if (watch_paused(x->out[k]))
+			return 1;
+		if (ioctl(watch_fd(x->out[k]), FIONREAD, &n) == 0 && n > 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Background children of the command may hold its output pipes open
- * forever; once the pipes go quiet, stop waiting for them. */
+ * forever; once the pipes are empty and quiet, stop waiting for them. */
 static void drain_check(lws_sorted_usec_list_t *sul)
 {
 	struct exec *x = lws_container_of(sul, struct exec, drain_sul);
-	int paused = (x->out[0] && watch_paused(x->out[0])) ||
-		     (x->out[1] && watch_paused(x->out[1]));
 
-	if (x->out_activity || paused) {
+	if (x->out_activity || out_pending(x)) {
 		x->out_activity = 0;
 		lws_sul_schedule(agent.ctx, 0, &x->drain_sul, drain_check, DRAIN_QUIET_US);
 		return;

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -133,15 +135,17 @@ static struct lws_vhost *listen_on(const struct addr *a, int n)
 		info.iface = a->path;
 	} else {
 		info.iface = a->host;
-		info.port = a->port ? a->port : CONTEXT_PORT_NO_LISTEN_SERVER;
+		if (!strchr(a->host, ':'))
+			info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
+		info.port = a->port; /* 0: the kernel picks a free port */
 	}
 	/* Only the owner may connect to a unix socket: set before bind so
 	 * there is no moment when it is open to others. */
 	old = umask(0077);
 	vh = lws_create_vhost(agent.ctx, &info);
 	umask(old);
-	if (vh && a->is_unix)
-		chmod(a->path, 0600);
+	if (vh && a->is_unix && chmod(a->path, 0600) < 0)
+		return NULL; /* lws does not fail the vhost when bind fails */
 	return vh;
 }
 
@@ -225,12 +229,41 @@ static int check_exposure(const struct addr *ls, int nls)
 	return 0;
 }
 
+/* lws unlinks whatever is at a unix socket path before binding: refuse
+ * when that is a live agent's socket or not a socket at all. */
+static int unix_path_free(const char *path)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) < 0)
+		return 1;
+	if (!S_ISSOCK(st.st_mode)) {
+		log_error("cannot listen on unix:%s: it exists and is not a socket", path);
+		return 0;
+	}
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	rc = connect(fd, (struct sockaddr *)&sun, sizeof sun);
+	close(fd);
+	if (rc == 0) {
+		log_error("cannot listen on unix:%s: another agent is listening there", path);
+		return 0;
+	}
+	return 1;
+}
+
 static int open_listeners(struct addr *ls, int nls)
 {
 	for (int i = 0; i < nls; i++) {
+		if (ls[i].is_unix && !unix_path_free(ls[i].path))
+			return -1;
 		struct lws_vhost *vh = listen_on(&ls[i], i);
-		if (vh == NULL) {
-			log_error("cannot listen on %s (address in use, or not allowed?)", ls[i].text);
+		if (vh == NULL || (!ls[i].is_unix && lws_get_vhost_listen_port(vh) <= 0)) {
+			log_error("cannot listen on %s: %s", ls[i].text,
+				  ls[i].is_unix ? "cannot bind the socket (does its directory exist?)"
+						: "address in use or not available here");
 			return -1;
 		}
 		if (agent.vh == NULL)

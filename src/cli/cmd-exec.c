@@ -43,33 +43,50 @@ static void run_end(struct run *r, int status)
 	sbx_client_stop(r->cl);
 }
 
-/* Our stdin, with -i. */
-static void in_readable(struct watch *w, void *arg)
+/* Our stdin, with -i: one read into the exec; 0 at EOF, -1 if nothing
+ * is there now. */
+static ssize_t in_read(struct run *r, int fd)
 {
 	static char buf[PROTO_MAX_DATA];
-	struct run *r = arg;
-	ssize_t n = read(watch_fd(w), buf, sizeof buf);
+	ssize_t n = read(fd, buf, sizeof buf);
 
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (r->x == NULL) {
+	if (n < 0)
+		return (errno == EAGAIN || errno == EINTR) ? -1 : 0;
+	if (n > 0 && r->x)
+		sbx_exec_write(r->x, buf, (size_t)n);
+	return n;
+}
+
+static void in_readable(struct watch *w, void *arg)
+{
+	struct run *r = arg;
+
+	if (in_read(r, watch_fd(w)) == 0 || r->x == NULL) {
+		if (r->x)
+			sbx_exec_close_stdin(r->x);
 		watch_close(w);
 		r->in = NULL;
 		return;
 	}
-	if (n <= 0) {
-		sbx_exec_close_stdin(r->x);
-		watch_close(w);
-		r->in = NULL;
-		return;
-	}
-	sbx_exec_write(r->x, buf, (size_t)n);
 	/* Do not read faster than the agent takes it. */
 	if (sbx_conn_queued(r->conn) > SBX_QUEUE_HIGH)
 		watch_pause(w, 1);
 }
 
-static const struct watch_ops in_ops = {.readable = in_readable};
+/* lws closes a pipe whose writer is gone (POLLHUP), even while paused,
+ * with bytes still in it; the fd is open here, so take them now. */
+static void in_hangup(struct watch *w, void *arg)
+{
+	struct run *r = arg;
+
+	while (in_read(r, watch_fd(w)) > 0)
+		;
+	r->in = NULL;
+	if (r->x)
+		sbx_exec_close_stdin(r->x);
+}
+
+static const struct watch_ops in_ops = {.readable = in_readable, .closed = in_hangup};
 
 static void on_drained(struct sbx_conn *c, void *arg)
 {

@@ -70,7 +70,14 @@ int addr_parse_listen(const char *spec, struct addr *a, char *err, size_t errlen
 	a->text = xstrdup(spec);
 	if (strncmp(spec, "unix:", 5) == 0)
 		return parse_unix(spec + 5, a, err, errlen);
-	return parse_hostport(spec, -1, a, err, errlen);
+	if (parse_hostport(spec, -1, a, err, errlen) < 0)
+		return -1;
+	/* lws binds to an address or an interface name, not a host name. */
+	if (strcmp(a->host, "localhost") == 0) {
+		free(a->host);
+		a->host = xstrdup("127.0.0.1");
+	}
+	return 0;
 }
 
 int addr_parse_target(const char *spec, struct addr *a, char *err, size_t errlen)

@@ -1,0 +1,41 @@
+#!/bin/bash
+# Tokens over TCP: missing and wrong ones are refused with 125 and a clear
+# message; the right one works. Exposure without a token is refused.
+. "$(dirname "$0")/lib.sh"
+printf 's3cret-token\n' >"$T/token"
+printf 'wrong-token\n' >"$T/wrong"
+start_agent_tcp a --token-file "$T/token"
+
+check "right token works" ok "$("$SBX" exec --token-file "$T/token" "$URL" echo ok)"
+check "token from SBX_TOKEN" ok "$(SBX_TOKEN=s3cret-token "$SBX" exec "$URL" echo ok)"
+
+msg=$("$SBX" exec "$URL" echo no 2>&1); rc=$?
+check "missing token gives 125" 125 $rc
+check_match "missing token explained" "requires a token.*--token-file" "$msg"
+
+msg=$("$SBX" exec --token-file "$T/wrong" "$URL" echo no 2>&1); rc=$?
+check "wrong token gives 125" 125 $rc
+check_match "wrong token explained" "refused the token" "$msg"
+
+msg=$(SBX_TOKEN=s3cret-tokeX "$SBX" exec "$URL" echo no 2>&1); rc=$?
+check "near-miss token gives 125" 125 $rc
+
+msg=$("$SBX" exec --token-file "$T/missing" "$URL" echo no 2>&1); rc=$?
+check "unreadable token file gives 125" 125 $rc
+check_match "unreadable token file named" "missing" "$msg"
+
+# Without a token only loopback and unix sockets are allowed.
+msg=$("$SBX_AGENT" --listen 0.0.0.0:0 2>&1); rc=$?
+check "non-loopback without token refused" 2 $rc
+check_match "refusal says why" "without a token.*--token-file" "$msg"
+
+start_agent u
+check "unix socket is mode 0600" 600 "$(stat -c %a "${SOCK#unix:}")"
+check "unix socket works" ok "$("$SBX" exec "$SOCK" echo ok)"
+
+msg=$("$SBX_AGENT" --listen nonsense 2>&1); rc=$?
+check "bad listen address refused" 2 $rc
+check_match "bad listen address named" "nonsense" "$msg"
+msg=$("$SBX_AGENT" 2>&1); rc=$?
+check "no listen address refused" 2 $rc
+finish

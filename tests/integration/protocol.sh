@@ -1,0 +1,52 @@
+#!/bin/bash
+# Bad input gets an `error` reply naming the problem, and the agent keeps
+# serving that client and others. Uses the raw probe client.
+. "$(dirname "$0")/lib.sh"
+start_agent a
+
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":' --expect 1)
+check_match "malformed JSON: error bad_json" '"type":"error".*"code":"bad_json"' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"teleport","id":1}' --expect 1)
+check_match "unknown type: error unknown_type" '"code":"unknown_type".*teleport' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --big 1100000 --text '{"type":"kill","id":9}' --expect 2)
+check_match "oversized frame: error frame_too_large" '"code":"frame_too_large"' "$r"
+check_match "oversized frame: connection still served" '"code":"unknown_exec"' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":"x","cmd":"true"}' --expect 1)
+check_match "wrong field type: bad_message naming it" '"code":"bad_message".*\\"id\\"' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --hex 01 --expect 1)
+check_match "truncated data frame: bad_frame" '"code":"bad_frame"' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --hex c3 --text '{"type":"kill","id":3}' --expect 2)
+check_match "binary garbage then good message still served" '"code":"unknown_exec"' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --no-hello --text '{"type":"hello","version":2}' --expect 2)
+check_match "version mismatch: error version_mismatch" '"code":"version_mismatch"' "$r"
+check_match "version mismatch: connection closed" 'closed' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --no-hello --text '{"type":"exec","id":1,"cmd":"true"}' --expect 2)
+check_match "exec before hello: hello_required" '"code":"hello_required"' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":1,"cmd":"sleep","args":["1"]}' \
+	--text '{"type":"exec","id":1,"cmd":"true"}' --expect 3)
+check_match "duplicate id refused" '"code":"duplicate_id"' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":5,"cmd":"cat"}' \
+	--hex 0100000000050000000000000000ff --expect 3)
+check_match "stdin to an exec without stdin pipe: stdin_closed" '"code":"stdin_closed"' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":7,"cmd":"sh","args":["-c","echo hi; exit 4"]}' --expect 3)
+check_match "probe exec: started" '"type":"started","id":7,"pid":[0-9]+' "$r"
+check_match "probe exec: data frame with offset 0" 'data stdout 7 0 3' "$r"
+check_match "probe exec: exited with code and timing" '"type":"exited","id":7,"code":4.*"total_ms":.*"queue_ms":.*"execute_ms"' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":8,"cmd":"true","cwd":"/no/such/dir"}' --expect 1)
+check_match "bad cwd: failed bad_cwd with errno and stage" '"type":"failed","id":8,"kind":"bad_cwd","errno":2,"stage":"chdir"' "$r"
+
+# Through all of that, other clients were never disturbed.
+check "agent still serves a normal client" ok "$("$SBX" exec "$SOCK" echo ok)"
+kill -0 "$APID" 2>/dev/null; check "agent still running" 0 $?
+finish
