@@ -202,11 +202,37 @@ static int env_decode(json_t *obj, struct msg_exec *x, struct proto_error *e)
 	return 0;
 }
 
+/* An exec field this side does not know (a newer peer's "user" or
+ * "timeout_ms") would silently change what runs: refuse it instead. */
+static int exec_check_fields(json_t *o, struct proto_error *e)
+{
+	static const char *const known[] = {"type", "id", "cmd", "args", "cwd", "env", "stdin"};
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach(o, k, v) {
+		for (i = 0; i < sizeof known / sizeof known[0]; i++)
+			if (strcmp(k, known[i]) == 0)
+				break;
+		if (i == sizeof known / sizeof known[0]) {
+			proto_error_set(e, PERR_BAD_MESSAGE,
+					"exec field \"%.40s\" is not supported by protocol v%d",
+					k, PROTO_VERSION);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 {
 	struct msg_exec *x = &m->u.exec;
 	json_t *v;
 	char *mode = NULL;
+
+	if (exec_check_fields(o, e) < 0)
+		return -1;
 
 	if (get_str(o, "cmd", 1, &x->cmd, e) < 0)
 		return -1;
@@ -486,7 +512,12 @@ static int decode_object(json_t *o, enum msg_dir dir, struct msg *m, struct prot
 	    get_int(o, "id", ent->needs_id, 1, UINT32_MAX, &id, e) < 0)
 		return -1;
 	m->id = (uint32_t)id;
-	return ent->decode(o, m, e);
+	if (ent->decode(o, m, e) < 0) {
+		/* Lets the peer tie the error to the exec it asked for. */
+		e->id = m->id;
+		return -1;
+	}
+	return 0;
 }
 
 int msg_decode(const char *buf, size_t len, enum msg_dir dir, struct msg *m,
@@ -498,6 +529,7 @@ int msg_decode(const char *buf, size_t len, enum msg_dir dir, struct msg *m,
 
 	memset(m, 0, sizeof *m);
 	m->type = MSG__COUNT;
+	e->id = 0;
 	if (len > PROTO_MAX_FRAME) {
 		proto_error_set(e, PERR_FRAME_TOO_LARGE,
 				"control message of %zu bytes is over the limit of %d",

@@ -43,6 +43,7 @@ enum proto_err {
 struct proto_error {
 	enum proto_err code;
 	char message[200];
+	uint32_t id; /* exec the bad message named, when it named one validly */
 };
 
 const char *proto_err_name(enum proto_err code);

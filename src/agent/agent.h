@@ -21,6 +21,7 @@ struct agent {
 	struct lws_vhost *vh; /* where fds are adopted */
 	char *token;          /* NULL: no token required */
 	struct exec *execs;   /* every exec not yet freed */
+	struct conn *conns;
 	int stopping;
 	int done;
 	lws_sorted_usec_list_t stop_sul;
@@ -30,6 +31,7 @@ struct agent {
 extern struct agent agent;
 
 struct conn {
+	struct conn *next;
 	struct lws *wsi;
 	struct outq q;
 	int nexecs;
@@ -51,6 +53,7 @@ void conn_send(struct conn *c, const struct msg *m);
 void conn_send_error(struct conn *c, uint32_t id, enum proto_err code,
 		     const char *message);
 void conn_stall(struct conn *c, int stall);
+int conn_any_pending(void);
 
 /* exec.c */
 struct exec *exec_find(struct conn *c, uint32_t id);
@@ -62,6 +65,7 @@ void exec_sent(struct exec *x, size_t len);
 void exec_conn_gone(struct conn *c);
 void exec_reaped(pid_t pid, int status);
 int exec_stdin_open(const struct exec *x);
+uint64_t exec_stdin_offset(const struct exec *x);
 
 /* reaper.c */
 int reaper_start(void);

@@ -19,7 +19,8 @@ void conn_send(struct conn *c, const struct msg *m)
 	size_t len;
 	char *s = msg_encode(m, &len);
 
-	outq_push_text(&c->q, m->id, s, len);
+	/* id 0: only data frames count against an exec's output backlog */
+	outq_push_text(&c->q, 0, s, len);
 	free(s);
 	lws_callback_on_writable(c->wsi);
 }
@@ -58,6 +59,8 @@ void conn_open(struct conn *c, struct lws *wsi)
 
 	memset(c, 0, sizeof *c);
 	c->wsi = wsi;
+	c->next = agent.conns;
+	agent.conns = c;
 	m.u.hello.version = PROTO_VERSION;
 	m.u.hello.software = "sbx-agent/" SBX_VERSION;
 	m.u.hello.max_frame = PROTO_MAX_FRAME;
@@ -105,7 +108,7 @@ static void on_text(struct conn *c, const unsigned char *buf, size_t len, double
 		if (e.code == PERR_VERSION)
 			conn_fatal(c, e.code, e.message);
 		else
-			conn_send_error(c, 0, e.code, e.message);
+			conn_send_error(c, e.id, e.code, e.message);
 		return;
 	}
 	if (!c->hello_ok && m.type != MSG_HELLO) {
@@ -146,7 +149,10 @@ static void on_binary(struct conn *c, const unsigned char *buf, size_t len)
 	char msg[120];
 
 	if (frame_decode(buf, len, &f, &e) < 0) {
-		conn_send_error(c, 0, e.code, e.message);
+		if (e.code == PERR_VERSION)
+			conn_fatal(c, e.code, e.message);
+		else
+			conn_send_error(c, 0, e.code, e.message);
 		return;
 	}
 	if (!c->hello_ok) {
@@ -165,6 +171,13 @@ static void on_binary(struct conn *c, const unsigned char *buf, size_t len)
 		snprintf(msg, sizeof msg, "exec %u has no open stdin (stdin \"pipe\" not asked, or closed)",
 			 f.id);
 		conn_send_error(c, f.id, PERR_STDIN_CLOSED, msg);
+		return;
+	}
+	if (f.offset != exec_stdin_offset(x)) {
+		snprintf(msg, sizeof msg, "stdin of exec %u: frame at byte %llu, expected %llu; dropped",
+			 f.id, (unsigned long long)f.offset,
+			 (unsigned long long)exec_stdin_offset(x));
+		conn_send_error(c, f.id, PERR_BAD_FRAME, msg);
 		return;
 	}
 	exec_stdin(x, &f);
@@ -233,8 +246,24 @@ int conn_writable(struct conn *c)
 	return 0;
 }
 
+/* 1 while some client still has messages (exited, above all) to get. */
+int conn_any_pending(void)
+{
+	for (struct conn *c = agent.conns; c; c = c->next)
+		if (c->q.head)
+			return 1;
+	return 0;
+}
+
 void conn_closed(struct conn *c)
 {
+	struct conn **p;
+
+	for (p = &agent.conns; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
 	exec_conn_gone(c);
 	outq_clear(&c->q);
 	free(c->rx);

@@ -65,6 +65,11 @@ struct exec *exec_find(struct conn *c, uint32_t id)
 	return NULL;
 }
 
+uint64_t exec_stdin_offset(const struct exec *x)
+{
+	return x->in_off;
+}
+
 int exec_stdin_open(const struct exec *x)
 {
 	return x->in != NULL && !x->in_close_pending;

@@ -4,6 +4,7 @@
  * The protocol handlers here only route lws callbacks to conn.c.
  */
 #include <getopt.h>
+#include <netdb.h>
 #include <libwebsockets.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,20 @@ static int refuse_401(struct lws *wsi)
 	return 1;
 }
 
+/* A client offering no subprotocol, or another version of ours, would be
+ * accepted by lws and then never answered: tell it why instead. */
+static int offers_ours(struct lws *wsi)
+{
+	char protos[256];
+
+	if (lws_hdr_copy(wsi, protos, sizeof protos, WSI_TOKEN_PROTOCOL) <= 0)
+		return 0;
+	for (char *t = strtok(protos, ", "); t; t = strtok(NULL, ", "))
+		if (strcmp(t, PROTO_SUBPROTOCOL) == 0)
+			return 1;
+	return 0;
+}
+
 static int http_callback(struct lws *wsi, enum lws_callback_reasons reason,
 			 void *user, void *in, size_t len)
 {
@@ -66,6 +81,13 @@ static int http_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		if (agent.token && auth_check(wsi, agent.token) < 0) {
 			log_debug("refused a connection: missing or wrong token");
 			return refuse_401(wsi);
+		}
+		if (!offers_ours(wsi)) {
+			log_debug("refused a connection: no " PROTO_SUBPROTOCOL " subprotocol");
+			lws_return_http_status(wsi, HTTP_STATUS_BAD_REQUEST,
+					       "sbx-agent speaks WebSocket subprotocol " PROTO_SUBPROTOCOL
+					       " only (version mismatch?)");
+			return 1;
 		}
 		return 0;
 	case LWS_CALLBACK_HTTP:
@@ -121,13 +143,13 @@ static const lws_retry_bo_t keepalive = {
 static struct lws_vhost *listen_on(const struct addr *a, int n)
 {
 	struct lws_context_creation_info info;
+	static char names[MAX_LISTEN][24]; /* lws keeps the pointer */
 	struct lws_vhost *vh;
-	char name[32];
 	mode_t old;
 
 	memset(&info, 0, sizeof info);
-	snprintf(name, sizeof name, "listen%d", n);
-	info.vhost_name = name;
+	snprintf(names[n], sizeof names[n], "listen%d", n);
+	info.vhost_name = names[n];
 	info.protocols = protocols;
 	info.retry_and_idle_policy = &keepalive;
 	if (a->is_unix) {
@@ -181,6 +203,7 @@ static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 			}
 			if (addr_parse_listen(optarg, &ls[*nls], err, sizeof err) < 0) {
 				log_error("--listen %s: %s", optarg, err);
+				addr_free(&ls[*nls]);
 				return 2;
 			}
 			(*nls)++;
@@ -254,10 +277,34 @@ static int unix_path_free(const char *path)
 	return 1;
 }
 
+/* lws logs a failed TCP bind and goes on as if listening: bind once
+ * ourselves first to learn the errno a user can act on. */
+static int tcp_addr_free(const struct addr *a)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST};
+	struct addrinfo *res;
+	char port[16];
+	int fd, rc, one = 1;
+
+	snprintf(port, sizeof port, "%d", a->port);
+	if (getaddrinfo(a->host, port, &hints, &res) != 0) {
+		log_error("cannot listen on %s: %s is not an IP address", a->text, a->host);
+		return 0;
+	}
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	rc = bind(fd, res->ai_addr, res->ai_addrlen);
+	if (rc < 0)
+		log_error("cannot listen on %s: %m", a->text);
+	close(fd);
+	freeaddrinfo(res);
+	return rc == 0;
+}
+
 static int open_listeners(struct addr *ls, int nls)
 {
 	for (int i = 0; i < nls; i++) {
-		if (ls[i].is_unix && !unix_path_free(ls[i].path))
+		if (ls[i].is_unix ? !unix_path_free(ls[i].path) : !tcp_addr_free(&ls[i]))
 			return -1;
 		struct lws_vhost *vh = listen_on(&ls[i], i);
 		if (vh == NULL || (!ls[i].is_unix && lws_get_vhost_listen_port(vh) <= 0)) {
@@ -285,21 +332,20 @@ int main(int argc, char **argv)
 	int nls = 0, rc;
 
 	log_init("sbx-agent", 0);
-	if ((rc = parse_args(argc, argv, ls, &nls)) != 0)
-		return rc;
-	if (check_exposure(ls, nls) < 0)
-		return 2;
+	if ((rc = parse_args(argc, argv, ls, &nls)) != 0 ||
+	    (rc = check_exposure(ls, nls) < 0 ? 2 : 0) != 0)
+		goto out;
 	lws_set_log_level(log_verbose() > 1 ? LLL_ERR | LLL_WARN | LLL_NOTICE : 0, NULL);
 	raise_nofile();
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
 	info.pt_serv_buf_size = 256 * 1024;
 	agent.ctx = lws_create_context(&info);
+	rc = 1;
 	if (agent.ctx == NULL) {
 		log_error("cannot start the event loop (libwebsockets context)");
-		return 1;
+		goto out;
 	}
-	rc = 1;
 	if (open_listeners(ls, nls) < 0)
 		goto out;
 	if (reaper_start() < 0) {
@@ -310,7 +356,8 @@ int main(int argc, char **argv)
 		;
 	rc = 0;
 out:
-	lws_context_destroy(agent.ctx);
+	if (agent.ctx)
+		lws_context_destroy(agent.ctx);
 	for (int i = 0; i < nls; i++) {
 		if (ls[i].is_unix && agent.vh)
 			unlink(ls[i].path);

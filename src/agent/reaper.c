@@ -39,12 +39,14 @@ static int reap_all(void)
 static void stop_tick(lws_sorted_usec_list_t *sul)
 {
 	(void)sul;
-	if (!reap_all()) {
+	agent.stop_ticks++;
+	/* Done when no process is left and clients have their exited
+	 * messages, or a client that does not read has had its chance. */
+	if (!reap_all() && (!conn_any_pending() || agent.stop_ticks > 2 * STOP_GRACE_TICKS)) {
 		agent.done = 1;
 		lws_cancel_service(agent.ctx);
 		return;
 	}
-	agent.stop_ticks++;
 	/* Descendants that left the exec's group (setsid) are found again
 	 * each tick, as they are reparented to us when their parents die. */
 	proctree_kill(getpid(), agent.stop_ticks >= STOP_GRACE_TICKS ? SIGKILL : SIGTERM);

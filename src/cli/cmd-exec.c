@@ -228,6 +228,10 @@ static int read_token(const char *file, char **token)
 	*token = NULL;
 	if (file == NULL) {
 		const char *env = getenv("SBX_TOKEN");
+		if (env && strpbrk(env, "\r\n")) {
+			fprintf(stderr, "sbx: SBX_TOKEN must be one line\n");
+			return -1;
+		}
 		if (env && *env)
 			*token = xstrdup(env);
 		return 0;
@@ -241,8 +245,9 @@ static int read_token(const char *file, char **token)
 	while (n > 0 && strchr("\r\n \t", buf[n - 1]))
 		n--;
 	buf[n] = '\0';
-	if (n == 0) {
-		fprintf(stderr, "sbx: token file %s is empty\n", file);
+	/* It goes into an HTTP header: one line, as the agent wants it. */
+	if (n == 0 || strpbrk(buf, "\r\n")) {
+		fprintf(stderr, "sbx: token file %s must hold one non-empty line\n", file);
 		return -1;
 	}
 	*token = xstrdup(buf);

@@ -29,6 +29,15 @@ msg=$("$SBX_AGENT" --listen 0.0.0.0:0 2>&1); rc=$?
 check "non-loopback without token refused" 2 $rc
 check_match "refusal says why" "without a token.*--token-file" "$msg"
 
+msg=$("$SBX_AGENT" --listen 192.0.2.1:0 --token-file "$T/token" 2>&1); rc=$?
+check "address not on this machine refused" 1 $rc
+check_match "address not on this machine explained" "192.0.2.1:0: Cannot assign requested address" "$msg"
+
+printf 'two\nlines\n' >"$T/twolines"
+msg=$("$SBX" exec --token-file "$T/twolines" "$URL" echo no 2>&1); rc=$?
+check "two-line token file refused" 125 $rc
+check_match "two-line token file explained" "one non-empty line" "$msg"
+
 start_agent u
 check "unix socket is mode 0600" 600 "$(stat -c %a "${SOCK#unix:}")"
 check "unix socket works" ok "$("$SBX" exec "$SOCK" echo ok)"

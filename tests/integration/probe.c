@@ -4,7 +4,7 @@
  * agent sends, one per line, so shell tests can assert on the replies.
  *
  *   probe TARGET [--token T] [--no-hello] [--text JSON] [--hex HEX]
- *         [--big N] [--expect N] [--timeout SEC]
+ *         [--big N] [--expect N] [--timeout SEC] [--protocol NAME]
  *
  * Text replies print as they came; binary ones as "data KIND ID OFFSET LEN".
  * "closed" is printed when the agent closes. Exits 0 once --expect replies
@@ -126,6 +126,7 @@ int main(int argc, char **argv)
 	struct lws_context *ctx;
 	struct addr a;
 	char err[200], address[200];
+	const char *proto = PROTO_SUBPROTOCOL;
 	int hello = 1, timeout = 5;
 	time_t start;
 
@@ -142,6 +143,8 @@ int main(int argc, char **argv)
 			expect = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
 			timeout = atoi(argv[++i]);
+		else if (strcmp(argv[i], "--protocol") == 0 && i + 1 < argc)
+			proto = argv[++i];
 	}
 	if (hello)
 		outq_push_text(&q, 0, "{\"type\":\"hello\",\"version\":1}", 28);
@@ -172,7 +175,8 @@ int main(int argc, char **argv)
 	ci.path = "/";
 	ci.host = "localhost";
 	ci.origin = "localhost";
-	ci.protocol = PROTO_SUBPROTOCOL;
+	ci.protocol = proto;
+	ci.local_protocol_name = PROTO_SUBPROTOCOL;
 	if (lws_client_connect_via_info(&ci) == NULL) {
 		printf("connect-error\n");
 		return 1;

@@ -46,6 +46,20 @@ check_match "probe exec: exited with code and timing" '"type":"exited","id":7,"c
 r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":8,"cmd":"true","cwd":"/no/such/dir"}' --expect 1)
 check_match "bad cwd: failed bad_cwd with errno and stage" '"type":"failed","id":8,"kind":"bad_cwd","errno":2,"stage":"chdir"' "$r"
 
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":3,"cmd":"id","user":"nobody"}' --expect 1)
+check_match "unknown exec field refused, naming it and the exec" '"type":"error","id":3,"code":"bad_message".*user' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":6,"cmd":"cat","stdin":"pipe"}' \
+	--hex 01000000000600000000000000056869 --expect 2)
+check_match "stdin at a wrong offset refused" '"id":6,"code":"bad_frame".*expected 0' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --hex 0201000000010000000000000000 --expect 2)
+check_match "data frame of version 2: version_mismatch" '"code":"version_mismatch"' "$r"
+check_match "data frame of version 2: closed" 'closed' "$r"
+
+r=$("$SBX_PROBE" "$SOCK" --protocol sbx.v2 --expect 1)
+check_match "other subprotocol refused at the handshake" 'connect-error' "$r"
+
 # Through all of that, other clients were never disturbed.
 check "agent still serves a normal client" ok "$("$SBX" exec "$SOCK" echo ok)"
 kill -0 "$APID" 2>/dev/null; check "agent still running" 0 $?

@@ -8,7 +8,8 @@ SLEEP=$T/sleep-$mark
 cp "$(command -v sleep)" "$SLEEP"
 start_agent a
 
-"$SBX" exec "$SOCK" $SLEEP 1001 >/dev/null 2>&1 &
+"$SBX" exec "$SOCK" $SLEEP 1001 >/dev/null 2>"$T/c1.err" &
+c1=$!
 "$SBX" shell "$SOCK" "$SLEEP 1002 & $SLEEP 1003" >/dev/null 2>&1 &
 "$SBX" shell "$SOCK" "setsid $SLEEP 1004 & trap '' TERM; $SLEEP 1005" >/dev/null 2>&1 &
 for _ in $(seq 50); do
@@ -25,6 +26,7 @@ done
 kill -0 "$APID" 2>/dev/null; check "agent exits on SIGTERM" 1 $?
 wait "$APID"; check "agent exit status 0 after SIGTERM" 0 $?
 check "no exec process survives the agent" "" "$(alive_with "$mark")"
+wait $c1; check "client of a stopped agent gets the exit (SIGTERM: 143)" 143 $?
 check "unix socket removed at exit" no "$([ -e "${SOCK#unix:}" ] && echo yes || echo no)"
 
 # A client that vanishes takes its execs with it.

@@ -241,7 +241,7 @@ static void rows_make(void)
 
 static void decode_or_fail(const char *buf, size_t len, enum msg_dir dir, struct msg *m)
 {
-	struct proto_error e = {PERR_OK, ""};
+	struct proto_error e = {.code = PERR_OK};
 
 	if (msg_decode(buf, len, dir, m, &e) < 0)
 		fail_msg("decode of %.*s failed: %s: %s", (int)len, buf,
@@ -312,9 +312,6 @@ static const struct dec_row dec_rows[] = {
 	{"exec fields in any order", "{'stdin':'pipe','cmd':'ls','id':2,'type':'exec'}", TO_A,
 		{.type = MSG_EXEC, .id = 2, .u.exec = {.cmd = "ls", .args = (char *[]){NULL},
 		 .stdin_mode = STDIN_PIPE}}},
-	/* Newer peers may add fields; an old decoder passes over them. */
-	{"exec unknown fields ignored", "{'type':'exec','id':1,'cmd':'x','tty':{'rows':24},'new':[1]}",
-		TO_A, {.type = MSG_EXEC, .id = 1, .u.exec = {.cmd = "x", .args = (char *[]){NULL}}}},
 	{"exec id 4294967295", "{'type':'exec','id':4294967295,'cmd':'x'}", TO_A,
 		{.type = MSG_EXEC, .id = UINT32_MAX, .u.exec = {.cmd = "x", .args = (char *[]){NULL}}}},
 	{"whitespace around the object", " \t\r\n{ 'type' : 'kill' , 'id' : 1 }\n ", TO_A,
@@ -382,6 +379,9 @@ struct bad_row {
 #define FAILED(x) "{'type':'failed','id':1" x "}"
 
 static const struct bad_row bad_rows[] = {
+	/* An exec field v1 does not know would change what runs if ignored. */
+	FIELD("exec unknown field tty", EXEC(",'tty':{'rows':24}"), TO_A, "tty"),
+	FIELD("exec unknown field user", EXEC(",'user':'nobody'"), TO_A, "user"),
 	/* Not one JSON object. */
 	BAD("empty input", "", TO_A, PERR_BAD_JSON),
 	BAD("only whitespace", "  \n", TO_A, PERR_BAD_JSON),
@@ -602,7 +602,7 @@ static void bad_test(void **state)
 	size_t before = heap_in_use();
 	size_t len = r->len ? r->len : strlen(r->data);
 	char *buf = json_dup(r->data, len, r->len != 0);
-	struct proto_error e = {PERR_OK, ""};
+	struct proto_error e = {.code = PERR_OK};
 	struct msg m;
 
 	/* Decode must not trust what was in *m before. */
@@ -623,6 +623,34 @@ static void bad_test(void **state)
 	msg_free(&m);
 	free(buf);
 	assert_int_equal(heap_in_use(), before);
+}
+
+/* An error names the exec when the bad message named one validly, so a
+ * client can fail that exec alone; 0 otherwise. */
+static void error_id_test(void **state)
+{
+	static const struct {
+		const char *json;
+		uint32_t id;
+	} rows[] = {
+		{"{\"type\":\"exec\",\"id\":7,\"cmd\":\"x\",\"user\":\"n\"}", 7},
+		{"{\"type\":\"exec\",\"id\":9,\"cmd\":5}", 9},
+		{"{\"type\":\"signal\",\"id\":3,\"signal\":\"NOPE\"}", 3},
+		{"{\"type\":\"exec\",\"id\":\"x\",\"cmd\":\"x\"}", 0},
+		{"{\"type\":\"exec\",\"id\":0,\"cmd\":\"x\"}", 0},
+		{"{\"type\":\"nope\",\"id\":4}", 0},
+	};
+	struct proto_error e;
+	struct msg m;
+
+	(void)state;
+	for (size_t i = 0; i < nitems(rows); i++) {
+		e.id = 12345;
+		assert_int_equal(msg_decode(rows[i].json, strlen(rows[i].json), DIR_TO_AGENT,
+					    &m, &e), -1);
+		assert_int_equal(e.id, rows[i].id);
+		msg_free(&m);
+	}
 }
 
 /* Limits: exactly at the limit passes, one past it is refused. */
@@ -839,5 +867,6 @@ int main(void)
 	case_add(&l, "text frame of PROTO_MAX_FRAME bytes", max_frame_test, NULL);
 	case_add(&l, "text frame over PROTO_MAX_FRAME", over_max_frame_test, NULL);
 	case_add(&l, "JSON nested 100000 deep", deep_nesting_test, NULL);
+	case_add(&l, "error names the exec when it can", error_id_test, NULL);
 	return case_run(&l, "codec") ? 1 : 0;
 }

@@ -45,7 +45,7 @@ static void roundtrip_test(void **state)
 	const struct rt_row *r = *state;
 	size_t plen = r->len == SIZE_MAX ? PROTO_MAX_DATA : r->len;
 	uint8_t *buf = malloc(PROTO_FRAME_HDR + plen);
-	struct proto_error e = {PERR_OK, ""};
+	struct proto_error e = {.code = PERR_OK};
 	struct frame f;
 
 	assert_non_null(buf);
@@ -140,7 +140,7 @@ static void bad_test(void **state)
 {
 	const struct bad_row *r = *state;
 	uint8_t *buf = buf_dup(r->bytes, r->len);
-	struct proto_error e = {PERR_OK, ""};
+	struct proto_error e = {.code = PERR_OK};
 	struct frame f;
 
 	if (frame_decode(buf, r->len, &f, &e) == 0)

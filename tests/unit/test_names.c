@@ -174,7 +174,7 @@ static void err_unknown_test(void **state)
 
 static void error_set_test(void **state)
 {
-	struct proto_error e = {PERR_OK, ""};
+	struct proto_error e = {.code = PERR_OK};
 	char longer[400];
 
 	(void)state;

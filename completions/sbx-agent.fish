@@ -1,0 +1,26 @@
+# fish completion for sbx-agent(8). Installed in fish/vendor_completions.d.
+
+function __sbx_agent_listen
+    set -l tok (commandline -ct)
+    # fish puts back "--listen=" or "-l" when the value shares their word.
+    set -l val (string replace -r -- '^(--listen=|-l)' '' $tok)
+    if string match -q 'unix:*' -- $val
+        set -l path (string replace -r '^unix:' '' -- $val)
+        for f in $path*
+            if test -d $f
+                echo "unix:$f/"
+            else if test -S $f
+                echo "unix:$f"\tsocket
+            end
+        end
+    else
+        printf '%s\n' unix:\t'unix socket (mode 0600)' 127.0.0.1:\t'IPv4 loopback' '[::1]:'\t'IPv6 loopback' localhost:\tloopback 0.0.0.0:\t'every interface (needs --token-file)'
+    end
+end
+
+complete -c sbx-agent -f
+complete -c sbx-agent -s l -l listen -x -a '(__sbx_agent_listen)' -d 'Listen on unix:PATH, HOST:PORT or [V6]:PORT (repeatable)'
+complete -c sbx-agent -s t -l token-file -r -F -d 'Require "Authorization: Bearer TOKEN" with the token in FILE'
+complete -c sbx-agent -s v -l verbose -d 'Log each connection and exec on stderr'
+complete -c sbx-agent -s h -l help -d 'Show this help'
+complete -c sbx-agent -s V -l version -d 'Show the version'

@@ -1,0 +1,151 @@
+# bash completion for sbx(1)                                -*- shell-script -*-
+# Installed as bash-completion/completions/sbx. Works without the
+# bash-completion package too: source it from ~/.bashrc.
+
+# Words of the line up to the cursor, split on blanks only, so that
+# "unix:/path" and "--token-file=FILE" stay one word whatever
+# COMP_WORDBREAKS holds. Sets _sbx_words and _sbx_cur.
+_sbx_split()
+{
+	local line=${COMP_LINE:0:COMP_POINT}
+	read -r -a _sbx_words <<<"$line"
+	if [[ -z $line || $line == *[[:blank:]] ]]; then
+		_sbx_words+=("")
+	fi
+	_sbx_cur=${_sbx_words[${#_sbx_words[@]}-1]}
+}
+
+# Readline replaces only the text after the last COMP_WORDBREAKS character
+# (":" and "=" by default): drop that much from every candidate.
+_sbx_trim()
+{
+	local cur=$1 pfx="" i c
+	for ((i = ${#cur} - 1; i >= 0; i--)); do
+		c=${cur:i:1}
+		if [[ $c == [:=] && $COMP_WORDBREAKS == *"$c"* ]]; then
+			pfx=${cur:0:i+1}
+			break
+		fi
+	done
+	[[ -n $pfx ]] || return 0
+	for i in "${!COMPREPLY[@]}"; do
+		COMPREPLY[i]=${COMPREPLY[i]#"$pfx"}
+	done
+}
+
+# Paths under $1 for which test $2 holds, directories always (with "/").
+_sbx_paths()
+{
+	local f
+	while IFS= read -r f; do
+		if [[ -d $f ]]; then
+			printf '%s/\n' "$f"
+		elif [[ -z $2 ]] || test "$2" "$f"; then
+			printf '%s\n' "$f"
+		fi
+	done < <(compgen -f -- "$1")
+}
+
+# Candidates for $1 with prefix $2, one per line on stdin, into COMPREPLY.
+_sbx_add()
+{
+	local w
+	while IFS= read -r w; do
+		COMPREPLY+=("$2$w")
+	done
+}
+
+_sbx_targets()
+{
+	local cur=$1
+	case $cur in
+	unix:*)
+		_sbx_add unix: < <(_sbx_paths "${cur#unix:}" -S)
+		;;
+	*)
+		mapfile -t COMPREPLY < <(compgen -W 'unix: ws:// wss://' -- "$cur")
+		;;
+	esac
+}
+
+_sbx()
+{
+	local -a _sbx_words
+	local _sbx_cur cur prev cmd i n w target="" ti=0 ncmd=0 files=""
+	local commands="exec shell help"
+	local top_opts="--help -h --version -V --list-commands"
+	# sbx exec and sbx shell share one option table.
+	local exec_opts="--interactive -i --token-file --help -h"
+
+	_sbx_split
+	cur=$_sbx_cur
+	n=${#_sbx_words[@]}
+	prev=""
+	((n > 1)) && prev=${_sbx_words[n - 2]}
+	COMPREPLY=()
+
+	if ((n <= 2)); then
+		mapfile -t COMPREPLY < <(compgen -W "$commands $top_opts" -- "$cur")
+		return 0
+	fi
+	cmd=${_sbx_words[1]}
+	case $cmd in
+	help | -h | --help)
+		((n == 3)) && mapfile -t COMPREPLY < <(compgen -W "exec shell" -- "$cur")
+		return 0
+		;;
+	exec | shell) ;;
+	*) return 0 ;;
+	esac
+
+	# TARGET is the first operand; options come only before it, and a
+	# "--" right after it is dropped.
+	for ((i = 2; i < n - 1; i++)); do
+		w=${_sbx_words[i]}
+		if [[ -z $target ]]; then
+			case $w in
+			--token-file) ((i++)) ;;
+			-*) ;;
+			*) target=$w ti=$i ;;
+			esac
+		elif ((i != ti + 1)) || [[ $w != -- ]]; then
+			((ncmd++))
+		fi
+	done
+
+	if [[ -z $target ]]; then
+		if [[ $prev == --token-file ]]; then
+			_sbx_add "" < <(_sbx_paths "$cur")
+			files=1
+		elif [[ $cur == --token-file=* ]]; then
+			_sbx_add --token-file= < <(_sbx_paths "${cur#--token-file=}")
+			files=1
+		elif [[ $cur == -* ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "$exec_opts" -- "$cur")
+		else
+			_sbx_targets "$cur"
+			[[ $cur == unix:* ]] && files=1
+		fi
+	elif [[ $cmd == exec ]]; then
+		# CMD runs remotely; local names are the best guess there is.
+		if ((ncmd == 0)); then
+			mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+		else
+			_sbx_add "" < <(_sbx_paths "$cur")
+			files=1
+		fi
+	fi
+
+	# No space after "unix:", "ws://", "--token-file=" or a directory.
+	for w in "${COMPREPLY[@]}"; do
+		if [[ $w == *[/:=] ]]; then
+			compopt -o nospace 2>/dev/null
+			break
+		fi
+	done
+	_sbx_trim "$cur"
+	[[ -n $files ]] && compopt -o filenames 2>/dev/null
+	return 0
+}
+
+complete -F _sbx sbx

@@ -1,0 +1,81 @@
+# fish completion for sbx(1). Installed in fish/vendor_completions.d.
+
+# The arguments of exec/shell before the cursor, without "sbx" and the
+# subcommand; prints the index (1-based) of TARGET among them, or nothing.
+function __sbx_target_index
+    set -l args (commandline -opc)[3..-1]
+    set -l i 1
+    while test $i -le (count $args)
+        switch $args[$i]
+            case --token-file
+                set i (math $i + 2)
+                continue
+            case '-*'
+                set i (math $i + 1)
+                continue
+        end
+        echo $i
+        return 0
+    end
+    return 1
+end
+
+function __sbx_needs_target
+    __fish_seen_subcommand_from exec shell; or return 1
+    not __sbx_target_index >/dev/null
+end
+
+# True when the cursor is at exec's CMD (the word after TARGET, or after
+# the "--" that may follow it).
+function __sbx_needs_cmd
+    __fish_seen_subcommand_from exec; or return 1
+    set -l t (__sbx_target_index); or return 1
+    set -l args (commandline -opc)[3..-1]
+    set -l after (math (count $args) - $t)
+    test $after -eq 0; and return 0
+    test $after -eq 1; and test "$args[-1]" = --
+end
+
+function __sbx_after_cmd
+    __fish_seen_subcommand_from exec; or return 1
+    __sbx_target_index >/dev/null; or return 1
+    not __sbx_needs_cmd
+end
+
+function __sbx_targets
+    set -l tok (commandline -ct)
+    if string match -q 'unix:*' -- $tok
+        set -l path (string replace -r '^unix:' '' -- $tok)
+        for f in $path*
+            if test -d $f
+                echo unix:$f/
+            else if test -S $f
+                echo unix:$f\tsocket
+            end
+        end
+    else
+        printf '%s\n' unix:\t'agent unix socket' ws://\t'agent over TCP' wss://\t'agent over TLS'
+    end
+end
+
+set -l cmds exec shell help
+complete -c sbx -f
+
+# sbx [--help|--version|--list-commands] COMMAND
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a exec -d 'Run CMD on TARGET; its stdout, stderr and exit status are ours'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a shell -d 'Run SCRIPT with /bin/sh -c on TARGET, as exec does'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a help -d 'Show the commands, or the options of one'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'Show the commands'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'Show the version'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -l list-commands -d 'List every command and option'
+
+# sbx help COMMAND
+complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from exec shell' -a 'exec shell'
+
+# sbx exec|shell [OPTIONS] TARGET ...: one option table for both.
+complete -c sbx -n __sbx_needs_target -s i -l interactive -d 'Send stdin to the command (EOF closes its stdin)'
+complete -c sbx -n __sbx_needs_target -l token-file -r -F -d 'Bearer token for the agent (else $SBX_TOKEN)'
+complete -c sbx -n __sbx_needs_target -s h -l help -d 'Show this help'
+complete -c sbx -n __sbx_needs_target -a '(__sbx_targets)'
+complete -c sbx -n __sbx_needs_cmd -a '(__fish_complete_command)'
+complete -c sbx -n __sbx_after_cmd -F
