@@ -259,7 +259,7 @@ static int run_exec(const char *target, const char *token, struct msg_exec *req,
 	struct run r = {.status = EXIT_SBX};
 	char err[300];
 
-	r.cl = sbx_client_new();
+	r.cl = sbx_client_new(strncmp(target, "wss://", 6) == 0 ? SBX_CLIENT_TLS : 0);
 	if (r.cl == NULL) {
 		fprintf(stderr, "sbx: cannot start the event loop\n");
 		return EXIT_SBX;

@@ -15,7 +15,7 @@ static const struct lws_protocols protos[] = {
 };
 
 
-struct sbx_client *sbx_client_new(void)
+struct sbx_client *sbx_client_new(unsigned flags)
 {
 	struct lws_context_creation_info info = {0};
 	struct sbx_client *cl = xcalloc(1, sizeof *cl);
@@ -24,13 +24,15 @@ struct sbx_client *sbx_client_new(void)
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = protos;
 	info.pt_serv_buf_size = 256 * 1024;
-	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	info.options = (flags & SBX_CLIENT_TLS) ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT
+						 : LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
 	cl->ctx = lws_create_context(&info);
 	if (cl->ctx == NULL) {
 		free(cl);
 		return NULL;
 	}
 	cl->vh = lws_get_vhost_by_name(cl->ctx, "default");
+	cl->tls = (flags & SBX_CLIENT_TLS) != 0;
 	return cl;
 }
 

@@ -13,6 +13,7 @@ struct sbx_client {
 	struct lws_vhost *vh;
 	struct sbx_conn *conns;
 	int stop;
+	int tls;
 };
 
 struct sbx_conn {

@@ -289,6 +289,12 @@ struct sbx_conn *sbx_conn_open(struct sbx_client *cl, const char *target,
 		free(c);
 		return NULL;
 	}
+	if (c->addr.tls && !cl->tls) {
+		snprintf(err, errlen, "%s: this client was made without TLS (SBX_CLIENT_TLS)", target);
+		addr_free(&c->addr);
+		free(c);
+		return NULL;
+	}
 	c->cl = cl;
 	c->ops = ops;
 	c->arg = arg;

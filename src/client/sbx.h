@@ -17,7 +17,10 @@ struct sbx_client;
 struct sbx_conn;
 struct sbx_exec;
 
-struct sbx_client *sbx_client_new(void);
+/* SBX_CLIENT_TLS loads OpenSSL and the system's CA certificates, which
+ * wss:// targets need and which costs milliseconds at start otherwise. */
+#define SBX_CLIENT_TLS 1u
+struct sbx_client *sbx_client_new(unsigned flags);
 /* Runs the loop until sbx_client_stop; returns 0. */
 int sbx_client_run(struct sbx_client *cl);
 void sbx_client_stop(struct sbx_client *cl);
