@@ -82,6 +82,18 @@ static int get_int(json_t *o, const char *key, int required, int64_t min,
 	return 0;
 }
 
+/* An optional count, 0 when absent. */
+static int get_count(json_t *o, const char *key, int64_t max, uint64_t *out,
+		     struct proto_error *e)
+{
+	int64_t n = 0;
+
+	if (get_int(o, key, 0, 0, max, &n, e) < 0)
+		return -1;
+	*out = (uint64_t)n;
+	return 0;
+}
+
 static int get_bool(json_t *o, const char *key, int *out, struct proto_error *e)
 {
 	json_t *v = json_object_get(o, key);
@@ -116,6 +128,7 @@ static int get_ms(json_t *o, const char *key, double *out, struct proto_error *e
 static int hello_decode(json_t *o, struct msg *m, struct proto_error *e)
 {
 	struct msg_hello *h = &m->u.hello;
+	uint64_t frame, execs;
 	int64_t v = 0;
 
 	if (get_int(o, "version", 1, 1, INT32_MAX, &v, e) < 0)
@@ -127,16 +140,12 @@ static int hello_decode(json_t *o, struct msg *m, struct proto_error *e)
 				(long long)v, PROTO_VERSION);
 		return -1;
 	}
-	if (get_str(o, "software", 0, &h->software, e) < 0)
+	if (get_str(o, "software", 0, &h->software, e) < 0 ||
+	    get_count(o, "max_frame", UINT32_MAX, &frame, e) < 0 ||
+	    get_count(o, "max_execs", UINT32_MAX, &execs, e) < 0)
 		return -1;
-	v = 0;
-	if (get_int(o, "max_frame", 0, 0, UINT32_MAX, &v, e) < 0)
-		return -1;
-	h->max_frame = (uint32_t)v;
-	v = 0;
-	if (get_int(o, "max_execs", 0, 0, UINT32_MAX, &v, e) < 0)
-		return -1;
-	h->max_execs = (uint32_t)v;
+	h->max_frame = (uint32_t)frame;
+	h->max_execs = (uint32_t)execs;
 	return 0;
 }
 
@@ -348,7 +357,7 @@ static void started_encode(json_t *o, const struct msg *m)
 static int exited_decode(json_t *o, struct msg *m, struct proto_error *e)
 {
 	struct msg_exited *x = &m->u.exited;
-	int64_t code = -1, sig = 0, n;
+	int64_t code = -1, sig = 0;
 
 	if (get_int(o, "code", 0, 0, 255, &code, e) < 0 ||
 	    get_int(o, "signal", 0, 1, 64, &sig, e) < 0)
@@ -364,16 +373,10 @@ static int exited_decode(json_t *o, struct msg *m, struct proto_error *e)
 	    get_bool(o, "timed_out", &x->timed_out, e) < 0 ||
 	    get_ms(o, "total_ms", &x->total_ms, e) < 0 ||
 	    get_ms(o, "queue_ms", &x->queue_ms, e) < 0 ||
-	    get_ms(o, "execute_ms", &x->execute_ms, e) < 0)
+	    get_ms(o, "execute_ms", &x->execute_ms, e) < 0 ||
+	    get_count(o, "stdout_bytes", INT64_MAX, &x->stdout_bytes, e) < 0 ||
+	    get_count(o, "stderr_bytes", INT64_MAX, &x->stderr_bytes, e) < 0)
 		return -1;
-	n = 0;
-	if (get_int(o, "stdout_bytes", 0, 0, INT64_MAX, &n, e) < 0)
-		return -1;
-	x->stdout_bytes = (uint64_t)n;
-	n = 0;
-	if (get_int(o, "stderr_bytes", 0, 0, INT64_MAX, &n, e) < 0)
-		return -1;
-	x->stderr_bytes = (uint64_t)n;
 	return 0;
 }
 
