@@ -301,17 +301,19 @@ static int tcp_addr_free(const struct addr *a)
 	return rc == 0;
 }
 
+/* Opens listeners in order; returns how many opened, which is nls on
+ * success. */
 static int open_listeners(struct addr *ls, int nls)
 {
 	for (int i = 0; i < nls; i++) {
 		if (ls[i].is_unix ? !unix_path_free(ls[i].path) : !tcp_addr_free(&ls[i]))
-			return -1;
+			return i;
 		struct lws_vhost *vh = listen_on(&ls[i], i);
 		if (vh == NULL || (!ls[i].is_unix && lws_get_vhost_listen_port(vh) <= 0)) {
 			log_error("cannot listen on %s: %s", ls[i].text,
 				  ls[i].is_unix ? "cannot bind the socket (does its directory exist?)"
 						: "address in use or not available here");
-			return -1;
+			return i;
 		}
 		if (agent.vh == NULL)
 			agent.vh = vh;
@@ -322,14 +324,14 @@ static int open_listeners(struct addr *ls, int nls)
 				 ls[i].host, strchr(ls[i].host, ':') ? "]" : "",
 				 lws_get_vhost_listen_port(vh));
 	}
-	return 0;
+	return nls;
 }
 
 int main(int argc, char **argv)
 {
 	struct lws_context_creation_info info;
 	struct addr ls[MAX_LISTEN];
-	int nls = 0, rc;
+	int nls = 0, nopen = 0, rc;
 
 	log_init("sbx-agent", 0);
 	if ((rc = parse_args(argc, argv, ls, &nls)) != 0 ||
@@ -346,7 +348,7 @@ int main(int argc, char **argv)
 		log_error("cannot start the event loop (libwebsockets context)");
 		goto out;
 	}
-	if (open_listeners(ls, nls) < 0)
+	if ((nopen = open_listeners(ls, nls)) < nls)
 		goto out;
 	if (reaper_start() < 0) {
 		log_error("cannot watch signals: %m");
@@ -358,8 +360,9 @@ int main(int argc, char **argv)
 out:
 	if (agent.ctx)
 		lws_context_destroy(agent.ctx);
+	/* Only sockets we made: not another agent's, not what we refused. */
 	for (int i = 0; i < nls; i++) {
-		if (ls[i].is_unix && agent.vh)
+		if (ls[i].is_unix && i < nopen)
 			unlink(ls[i].path);
 		addr_free(&ls[i]);
 	}

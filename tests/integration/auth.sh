@@ -42,6 +42,17 @@ start_agent u
 check "unix socket is mode 0600" 600 "$(stat -c %a "${SOCK#unix:}")"
 check "unix socket works" ok "$("$SBX" exec "$SOCK" echo ok)"
 
+# A second agent may not take a live socket, nor delete it when it fails,
+# nor delete a file that is not a socket.
+msg=$("$SBX_AGENT" --listen 127.0.0.1:0 --listen "$SOCK" 2>&1); rc=$?
+check "second agent on a live socket refused" 1 $rc
+check_match "second agent says why" "another agent is listening there" "$msg"
+check "live socket still served after the refusal" ok "$("$SBX" exec "$SOCK" echo ok)"
+touch "$T/plainfile"
+"$SBX_AGENT" --listen 127.0.0.1:0 --listen unix:"$T/plainfile" 2>/dev/null
+check "a file that is not a socket is refused and kept" yes \
+	"$([ -f "$T/plainfile" ] && echo yes || echo no)"
+
 msg=$("$SBX_AGENT" --listen nonsense 2>&1); rc=$?
 check "bad listen address refused" 2 $rc
 check_match "bad listen address named" "nonsense" "$msg"
