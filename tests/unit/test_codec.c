@@ -197,8 +197,8 @@ static const struct rt_row rt_rows[] = {
 		.queue_ms = 0.5, .execute_ms = 1}}},
 	{"exited by signal 64 timed out", {.type = MSG_EXITED, .id = 7, .u.exited = {
 		.code = -1, .signo = 64, .timed_out = 1}}},
-	{"exited nine-digit timing", {.type = MSG_EXITED, .id = 7, .u.exited = {
-		.code = 1, .total_ms = 1234.56789, .queue_ms = 0.001, .execute_ms = 3.14159265}}},
+	{"exited timing to the microsecond", {.type = MSG_EXITED, .id = 7, .u.exited = {
+		.code = 1, .total_ms = 1234.567, .queue_ms = 0.001, .execute_ms = 3.142}}},
 	{"exited byte counts 2^63-1", {.type = MSG_EXITED, .id = 7, .u.exited = {
 		.code = 0, .stdout_bytes = INT64_MAX, .stderr_bytes = INT64_MAX - 1}}},
 	{"failed without message", {.type = MSG_FAILED, .id = 8, .u.failed = {
@@ -806,6 +806,10 @@ static const struct golden_row golden_rows[] = {
 		.total_ms = 12.5, .queue_ms = 0.25, .execute_ms = 12.25, .stdout_bytes = 3}},
 		"{'type':'exited','id':1,'code':0,'timed_out':false,'total_ms':12.5,"
 		"'queue_ms':0.25,'execute_ms':12.25,'stdout_bytes':3,'stderr_bytes':0}"},
+	{"exited timing rounded to microseconds", {.type = MSG_EXITED, .id = 1, .u.exited = {
+		.code = 0, .total_ms = 1234.56789, .queue_ms = 0.0071030003, .execute_ms = 3.14159265}},
+		"{'type':'exited','id':1,'code':0,'timed_out':false,'total_ms':1234.568,"
+		"'queue_ms':0.007,'execute_ms':3.142,'stdout_bytes':0,'stderr_bytes':0}"},
 	{"exited by signal", {.type = MSG_EXITED, .id = 1, .u.exited = {.code = -1,
 		.signo = 9, .core_dumped = 1, .timed_out = 1}},
 		"{'type':'exited','id':1,'signal':9,'core_dumped':true,'timed_out':true,"
