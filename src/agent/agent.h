@@ -20,6 +20,7 @@ struct agent {
 	struct lws_context *ctx;
 	struct lws_vhost *vh; /* where fds are adopted */
 	char *token;          /* NULL: no token required */
+	const char *tls_cert, *tls_key; /* TCP listeners speak wss when set */
 	struct exec *execs;   /* every exec not yet freed */
 	struct conn *conns;
 	int stopping;

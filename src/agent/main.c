@@ -35,6 +35,8 @@ static const char usage[] =
 	"                         port 0 picks a free port; repeatable\n"
 	"  -t, --token-file FILE  require \"Authorization: Bearer TOKEN\" with the token\n"
 	"                         in FILE; needed to listen on a non-loopback address\n"
+	"      --tls-cert FILE    serve TCP listeners as wss:// with this PEM certificate\n"
+	"      --tls-key FILE     and this PEM private key (both or neither)\n"
 	"  -v, --verbose          log each connection and exec on stderr\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
@@ -156,9 +158,14 @@ static struct lws_vhost *listen_on(const struct addr *a, int n)
 		info.options = LWS_SERVER_OPTION_UNIX_SOCK;
 		info.iface = a->path;
 	} else {
+		info.ssl_cert_filepath = agent.tls_cert;
+		info.ssl_private_key_filepath = agent.tls_key;
+		/* lws turns TLS on per vhost only with this option set there too */
+		if (agent.tls_cert)
+			info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.iface = a->host;
 		if (!strchr(a->host, ':'))
-			info.options = LWS_SERVER_OPTION_DISABLE_IPV6;
+			info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 		info.port = a->port; /* 0: the kernel picks a free port */
 	}
 	/* Only the owner may connect to a unix socket: set before bind so
@@ -186,6 +193,8 @@ static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, 'l'},
 		{"token-file", required_argument, NULL, 't'},
+		{"tls-cert", required_argument, NULL, 'C'},
+		{"tls-key", required_argument, NULL, 'K'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -214,6 +223,12 @@ static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 				return 2;
 			}
 			break;
+		case 'C':
+			agent.tls_cert = optarg;
+			break;
+		case 'K':
+			agent.tls_key = optarg;
+			break;
 		case 'v':
 			log_init("sbx-agent", ++verbose);
 			break;
@@ -232,6 +247,15 @@ static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 		log_error("unexpected argument \"%s\"; try 'sbx-agent --help'", argv[optind]);
 		return 2;
 	}
+	if (!agent.tls_cert != !agent.tls_key) {
+		log_error("--tls-cert and --tls-key go together");
+		return 2;
+	}
+	for (const char *f = agent.tls_cert; f; f = f == agent.tls_cert ? agent.tls_key : NULL)
+		if (access(f, R_OK) < 0) {
+			log_error("cannot read %s: %m", f);
+			return 2;
+		}
 	if (*nls == 0) {
 		log_error("nothing to listen on: give --listen unix:PATH or --listen HOST:PORT");
 		return 2;
@@ -320,7 +344,7 @@ static int open_listeners(struct addr *ls, int nls)
 		if (ls[i].is_unix)
 			log_info("listening on unix:%s", ls[i].path);
 		else
-			log_info("listening on ws://%s%s%s:%d", strchr(ls[i].host, ':') ? "[" : "",
+			log_info("listening on %s://%s%s%s:%d", agent.tls_cert ? "wss" : "ws", strchr(ls[i].host, ':') ? "[" : "",
 				 ls[i].host, strchr(ls[i].host, ':') ? "]" : "",
 				 lws_get_vhost_listen_port(vh));
 	}
@@ -340,7 +364,8 @@ int main(int argc, char **argv)
 	lws_set_log_level(log_verbose() > 1 ? LLL_ERR | LLL_WARN | LLL_NOTICE : 0, NULL);
 	raise_nofile();
 	memset(&info, 0, sizeof info);
-	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
+		       (agent.tls_cert ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0);
 	info.pt_serv_buf_size = 256 * 1024;
 	agent.ctx = lws_create_context(&info);
 	rc = 1;

@@ -17,11 +17,12 @@
 #include "watch.h"
 #include "xmalloc.h"
 
-enum { OPT_TOKEN_FILE = 256 };
+enum { OPT_TOKEN_FILE = 256, OPT_CA_FILE };
 
 static const struct cmd_opt exec_opts[] = {
 	{"interactive", 'i', NULL, "send our stdin to the command (EOF closes its stdin)"},
 	{"token-file", OPT_TOKEN_FILE, "FILE", "bearer token for the agent (else $SBX_TOKEN)"},
+	{"ca-file", OPT_CA_FILE, "FILE", "trust this PEM CA for wss:// (else the system's)"},
 	{"help", 'h', NULL, "show this help"},
 	{0},
 };
@@ -254,12 +255,20 @@ static int read_token(const char *file, char **token)
 	return 0;
 }
 
-static int run_exec(const char *target, const char *token, struct msg_exec *req, int interactive)
+struct exec_opts {
+	const char *token_file;
+	const char *ca_file;
+	int interactive;
+};
+
+static int run_exec(const char *target, const char *token, struct msg_exec *req,
+		    const struct exec_opts *o)
 {
 	struct run r = {.status = EXIT_SBX};
+	int interactive = o->interactive;
 	char err[300];
 
-	r.cl = sbx_client_new(strncmp(target, "wss://", 6) == 0 ? SBX_CLIENT_TLS : 0);
+	r.cl = sbx_client_new(strncmp(target, "wss://", 6) == 0 ? SBX_CLIENT_TLS : 0, o->ca_file);
 	if (r.cl == NULL) {
 		fprintf(stderr, "sbx: cannot start the event loop\n");
 		return EXIT_SBX;
@@ -290,18 +299,21 @@ out:
 /* Shared by exec and shell: options, then TARGET, then the command. */
 static int exec_main(const struct cmd_entry *cmd, int argc, char **argv, int shell)
 {
-	const char *token_file = NULL;
+	struct exec_opts o = {0};
 	struct msg_exec req = {0};
 	char *token, *shell_args[] = {"-c", NULL, NULL};
-	int c, interactive = 0, rc;
+	int c, rc;
 
 	while ((c = cmd_getopt(cmd, argc, argv)) != -1) {
 		switch (c) {
 		case 'i':
-			interactive = 1;
+			o.interactive = 1;
 			break;
 		case OPT_TOKEN_FILE:
-			token_file = optarg;
+			o.token_file = optarg;
+			break;
+		case OPT_CA_FILE:
+			o.ca_file = optarg;
 			break;
 		case 'h':
 			cmd_help(cmd);
@@ -334,9 +346,13 @@ static int exec_main(const struct cmd_entry *cmd, int argc, char **argv, int she
 		req.args = argv + 2;
 		req.nargs = (size_t)argc - 2;
 	}
-	if (read_token(token_file, &token) < 0)
+	if (o.ca_file && access(o.ca_file, R_OK) < 0) {
+		fprintf(stderr, "sbx: cannot read CA file %s: %s\n", o.ca_file, strerror(errno));
 		return EXIT_SBX;
-	rc = run_exec(argv[0], token, &req, interactive);
+	}
+	if (read_token(o.token_file, &token) < 0)
+		return EXIT_SBX;
+	rc = run_exec(argv[0], token, &req, &o);
 	free(token);
 	return rc;
 }

@@ -15,7 +15,7 @@ static const struct lws_protocols protos[] = {
 };
 
 
-struct sbx_client *sbx_client_new(unsigned flags)
+struct sbx_client *sbx_client_new(unsigned flags, const char *ca_file)
 {
 	struct lws_context_creation_info info = {0};
 	struct sbx_client *cl = xcalloc(1, sizeof *cl);
@@ -26,6 +26,7 @@ struct sbx_client *sbx_client_new(unsigned flags)
 	info.pt_serv_buf_size = 256 * 1024;
 	info.options = (flags & SBX_CLIENT_TLS) ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT
 						 : LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
+	info.client_ssl_ca_filepath = ca_file;
 	cl->ctx = lws_create_context(&info);
 	if (cl->ctx == NULL) {
 		free(cl);

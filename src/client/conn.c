@@ -103,6 +103,13 @@ static void connect_failed(struct sbx_conn *c, const char *lws_reason)
 		conn_fail(c, PERR_UNAUTHORIZED, why);
 		return;
 	}
+	if (c->addr.tls && lws_reason && (strstr(lws_reason, "SSL") || strstr(lws_reason, "tls"))) {
+		snprintf(why, sizeof why,
+			 "TLS handshake with %s failed: certificate not trusted, or not a wss:// agent "
+			 "(give --ca-file FILE for a private CA)", c->addr.text);
+		conn_fail(c, PERR_INTERNAL, why);
+		return;
+	}
 	err = probe_errno(&c->addr);
 	if (err < 0)
 		snprintf(why, sizeof why, "cannot connect to %s: unknown host %s", c->addr.text,
@@ -111,8 +118,9 @@ static void connect_failed(struct sbx_conn *c, const char *lws_reason)
 		snprintf(why, sizeof why, "cannot connect to %s: %s (is sbx-agent running?)",
 			 c->addr.text, strerror(err));
 	else
-		snprintf(why, sizeof why, "cannot connect to %s: %s (is it an sbx-agent?)",
-			 c->addr.text, lws_reason ? lws_reason : "WebSocket handshake failed");
+		snprintf(why, sizeof why, "cannot connect to %s: %s (is it an sbx-agent%s?)",
+			 c->addr.text, lws_reason ? lws_reason : "WebSocket handshake failed",
+			 c->addr.tls ? "" : ", or one that wants wss://");
 	conn_fail(c, PERR_INTERNAL, why);
 }
 

@@ -17,10 +17,11 @@ struct sbx_client;
 struct sbx_conn;
 struct sbx_exec;
 
-/* SBX_CLIENT_TLS loads OpenSSL and the system's CA certificates, which
- * wss:// targets need and which costs milliseconds at start otherwise. */
+/* SBX_CLIENT_TLS loads OpenSSL and the CA certificates (the system's, or
+ * ca_file when given) that wss:// targets need; it costs milliseconds at
+ * start, so plain clients go without. */
 #define SBX_CLIENT_TLS 1u
-struct sbx_client *sbx_client_new(unsigned flags);
+struct sbx_client *sbx_client_new(unsigned flags, const char *ca_file);
 /* Runs the loop until sbx_client_stop; returns 0. */
 int sbx_client_run(struct sbx_client *cl);
 void sbx_client_stop(struct sbx_client *cl);

@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 	struct msg_exec req = {.cmd = "/bin/sh", .args = args, .nargs = 4};
 	struct sbx_conn *c;
 
-	cl = sbx_client_new(0);
+	cl = sbx_client_new(0, NULL);
 	c = sbx_conn_open(cl, argv[1], NULL, &conn_ops, NULL, err, sizeof err);
 	if (c == NULL) {
 		fprintf(stderr, "multi: %s\n", err);
