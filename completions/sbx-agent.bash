@@ -29,7 +29,7 @@ _sbx_agent()
 {
 	local -a _sbx_agent_words
 	local cur prev n w i c pfx="" files="" opt="" arg
-	local opts="--listen -l --token-file -t --verbose -v --help -h --version -V"
+	local opts="--listen -l --token-file -t --tls-cert --tls-key --verbose -v --help -h --version -V"
 
 	_sbx_agent_split
 	n=${#_sbx_agent_words[@]}
@@ -40,11 +40,11 @@ _sbx_agent()
 
 	case $prev in
 	--listen | -l) opt=listen arg=$cur ;;
-	--token-file | -t) opt=token arg=$cur ;;
+	--token-file | -t | --tls-cert | --tls-key) opt=file arg=$cur ;;
 	esac
 	case $cur in
 	--listen=*) opt=listen pfx=--listen= arg=${cur#--listen=} ;;
-	--token-file=*) opt=token pfx=--token-file= arg=${cur#--token-file=} ;;
+	--token-file=* | --tls-cert=* | --tls-key=*) opt=file pfx=${cur%%=*}= arg=${cur#*=} ;;
 	esac
 
 	case $opt in
@@ -58,7 +58,7 @@ _sbx_agent()
 			mapfile -t COMPREPLY < <(compgen -P "$pfx" -W 'unix: 127.0.0.1: [::1]: 0.0.0.0: localhost:' -- "$arg")
 		fi
 		;;
-	token)
+	file)
 		while IFS= read -r w; do
 			COMPREPLY+=("$pfx$w")
 		done < <(_sbx_agent_paths "$arg")

@@ -75,7 +75,7 @@ _sbx()
 	local commands="exec shell help"
 	local top_opts="--help -h --version -V --list-commands"
 	# sbx exec and sbx shell share one option table.
-	local exec_opts="--interactive -i --token-file --help -h"
+	local exec_opts="--interactive -i --token-file --ca-file --help -h"
 
 	_sbx_split
 	cur=$_sbx_cur
@@ -104,7 +104,7 @@ _sbx()
 		w=${_sbx_words[i]}
 		if [[ -z $target ]]; then
 			case $w in
-			--token-file) ((i++)) ;;
+			--token-file | --ca-file) ((i++)) ;;
 			-*) ;;
 			*) target=$w ti=$i ;;
 			esac
@@ -114,11 +114,11 @@ _sbx()
 	done
 
 	if [[ -z $target ]]; then
-		if [[ $prev == --token-file ]]; then
+		if [[ $prev == --token-file || $prev == --ca-file ]]; then
 			_sbx_add "" < <(_sbx_paths "$cur")
 			files=1
-		elif [[ $cur == --token-file=* ]]; then
-			_sbx_add --token-file= < <(_sbx_paths "${cur#--token-file=}")
+		elif [[ $cur == --token-file=* || $cur == --ca-file=* ]]; then
+			_sbx_add "${cur%%=*}=" < <(_sbx_paths "${cur#*=}")
 			files=1
 		elif [[ $cur == -* ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "$exec_opts" -- "$cur")
@@ -136,7 +136,8 @@ _sbx()
 		fi
 	fi
 
-	# No space after "unix:", "ws://", "--token-file=" or a directory.
+	# No space after "unix:", "ws://", "--token-file=", "--ca-file=" or a
+	# directory.
 	for w in "${COMPREPLY[@]}"; do
 		if [[ $w == *[/:=] ]]; then
 			compopt -o nospace 2>/dev/null

@@ -7,7 +7,7 @@ function __sbx_target_index
     set -l i 1
     while test $i -le (count $args)
         switch $args[$i]
-            case --token-file
+            case --token-file --ca-file
                 set i (math $i + 2)
                 continue
             case '-*'
@@ -75,6 +75,7 @@ complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcom
 # sbx exec|shell [OPTIONS] TARGET ...: one option table for both.
 complete -c sbx -n __sbx_needs_target -s i -l interactive -d 'Send stdin to the command (EOF closes its stdin)'
 complete -c sbx -n __sbx_needs_target -l token-file -r -F -d 'Bearer token for the agent (else $SBX_TOKEN)'
+complete -c sbx -n __sbx_needs_target -l ca-file -r -F -d 'Trust this PEM CA for wss:// (else the system CA store)'
 complete -c sbx -n __sbx_needs_target -s h -l help -d 'Show this help'
 complete -c sbx -n __sbx_needs_target -a '(__sbx_targets)'
 complete -c sbx -n __sbx_needs_cmd -a '(__fish_complete_command)'

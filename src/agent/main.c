@@ -334,9 +334,12 @@ static int open_listeners(struct addr *ls, int nls)
 			return i;
 		struct lws_vhost *vh = listen_on(&ls[i], i);
 		if (vh == NULL || (!ls[i].is_unix && lws_get_vhost_listen_port(vh) <= 0)) {
+			/* The address was free a moment ago (tcp_addr_free), so
+			 * a TCP failure here is lws refusing the certificate. */
 			log_error("cannot listen on %s: %s", ls[i].text,
 				  ls[i].is_unix ? "cannot bind the socket (does its directory exist?)"
-						: "address in use or not available here");
+				  : agent.tls_cert ? "cannot load --tls-cert/--tls-key (not PEM, or not a pair?)"
+						   : "address in use or not available here");
 			return i;
 		}
 		if (agent.vh == NULL)

@@ -31,4 +31,8 @@ check_match "plain ws:// explained" "wants wss://" "$msg"
 msg=$("$SBX_AGENT" --listen 127.0.0.1:0 --tls-cert "$T/cert.pem" 2>&1); rc=$?
 check "--tls-cert without --tls-key refused" 2 $rc
 check_match "--tls-cert without --tls-key explained" "go together" "$msg"
+echo "not a certificate" >"$T/bad.pem"
+msg=$("$SBX_AGENT" --listen 127.0.0.1:0 --tls-cert "$T/bad.pem" --tls-key "$T/key.pem" 2>&1); rc=$?
+check "invalid certificate refused at start" 1 $rc
+check_match "invalid certificate explained" "cannot load --tls-cert" "$msg"
 finish
