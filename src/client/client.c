@@ -24,6 +24,9 @@ struct sbx_client *sbx_client_new(unsigned flags, const char *ca_file)
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = protos;
 	info.pt_serv_buf_size = 256 * 1024;
+	/* lws sizes its fd tables by RLIMIT_NOFILE (often 20000 or more),
+	 * a millisecond of start-up spent on tables a client never fills. */
+	info.fd_limit_per_thread = 1024;
 	info.options = (flags & SBX_CLIENT_TLS) ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT
 						 : LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
 	info.client_ssl_ca_filepath = ca_file;
