@@ -1,5 +1,5 @@
 /*
- * spawn.c: fork and exec for every exec; see spawn.h. The child reports
+ * spawn.c: vfork and exec for every exec; see spawn.h. The child reports
  * the first failing step as {stage, errno} on a CLOEXEC pipe: a successful
  * exec closes the pipe, so the parent reads 0 bytes.
  */
@@ -20,9 +20,9 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-enum stage { ST_PIPE, ST_FORK, ST_SETSID, ST_STDIO, ST_CHDIR, ST_ENV, ST_EXEC };
+enum stage { ST_PIPE, ST_FORK, ST_SETSID, ST_STDIO, ST_CHDIR, ST_EXEC };
 static const char *const stage_names[] = {"pipe", "fork", "setsid", "stdio",
-					  "chdir", "env", "exec"};
+					  "chdir", "exec"};
 
 struct spawn_report {
 	int stage;
@@ -52,7 +52,10 @@ static void child_reset_signals(void)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
-static void child_run(const struct spawn_req *req, int in, int out, int err, int rep)
+/* Runs in the vfork child, on the parent's memory: system calls only, no
+ * allocation; argv and envp were built by the parent. */
+static void child_run(const struct spawn_req *req, char **argv, char **envp, int in,
+		      int out, int err, int rep)
 {
 	child_reset_signals();
 	if (setsid() < 0)
@@ -63,17 +66,63 @@ static void child_run(const struct spawn_req *req, int in, int out, int err, int
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 	if (req->cwd && chdir(req->cwd) < 0)
 		child_fail(rep, ST_CHDIR);
-	for (char *const *e = req->env; e && *e; e++)
-		if (putenv(*e) < 0)
-			child_fail(rep, ST_ENV);
+	execvpe(req->cmd, argv, envp);
+	child_fail(rep, ST_EXEC);
+}
+
+/* vfork: no page tables copied and no copy-on-write faults in the agent
+ * afterwards; the agent waits for the exec (read_report) in any case. In
+ * a function of its own so no caller's local lives across it. */
+static pid_t child_start(const struct spawn_req *req, char **argv, char **envp, int in,
+			 int out, int err, int rep)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0)
+		child_run(req, argv, envp, in, out, err, rep);
+	return pid;
+}
+
+static char **argv_build(const struct spawn_req *req)
+{
 	size_t n = 0;
+	char **argv;
+
 	while (req->args && req->args[n])
 		n++;
-	char **argv = xcalloc(n + 2, sizeof *argv);
+	argv = xcalloc(n + 2, sizeof *argv);
 	argv[0] = (char *)req->cmd;
 	memcpy(argv + 1, req->args, n * sizeof *argv);
-	execvp(req->cmd, argv);
-	child_fail(rep, ST_EXEC);
+	return argv;
+}
+
+static int env_overridden(const char *kv, char *const *env)
+{
+	size_t klen = strcspn(kv, "=");
+
+	for (; env && *env; env++)
+		if (strncmp(*env, kv, klen) == 0 && (*env)[klen] == '=')
+			return 1;
+	return 0;
+}
+
+/* The agent's environment with the request's K=V on top. */
+static char **envp_build(const struct spawn_req *req)
+{
+	size_t n = 0, m = 0, i = 0;
+	char **envp;
+
+	while (environ[n])
+		n++;
+	while (req->env && req->env[m])
+		m++;
+	envp = xcalloc(n + m + 1, sizeof *envp);
+	for (char **e = environ; *e; e++)
+		if (!env_overridden(*e, req->env))
+			envp[i++] = *e;
+	for (size_t k = 0; k < m; k++)
+		envp[i++] = req->env[k];
+	return envp;
 }
 
 static enum fail_kind kind_of(enum stage st, int err)
@@ -123,6 +172,7 @@ static int read_report(pid_t pid, int fd, struct spawn_res *res)
 int spawn_start(const struct spawn_req *req, struct spawn_res *res)
 {
 	int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, rep[2] = {-1, -1};
+	char **argv, **envp;
 	int rc;
 
 	memset(res, 0, sizeof *res);
@@ -135,13 +185,15 @@ int spawn_start(const struct spawn_req *req, struct spawn_res *res)
 	}
 	/* Fewer wakeups per byte on bulk output. */
 	fcntl(out[0], F_SETPIPE_SZ, 256 * 1024);
-	res->pid = fork();
+	argv = argv_build(req);
+	envp = envp_build(req);
+	res->pid = child_start(req, argv, envp, in[0], out[1], err[1], rep[1]);
+	free(argv);
+	free(envp);
 	if (res->pid < 0) {
 		res->kind = FAIL_SPAWN, res->err = errno, res->stage = "fork";
 		goto fail;
 	}
-	if (res->pid == 0)
-		child_run(req, in[0], out[1], err[1], rep[1]);
 	close(rep[1]), rep[1] = -1;
 	rc = read_report(res->pid, rep[0], res);
 	close(rep[0]), rep[0] = -1;

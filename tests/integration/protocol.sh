@@ -60,6 +60,10 @@ check_match "data frame of version 2: closed" 'closed' "$r"
 r=$("$SBX_PROBE" "$SOCK" --protocol sbx.v2 --expect 1)
 check_match "other subprotocol refused at the handshake" 'connect-error' "$r"
 
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":9,"cmd":"sh","args":["-c","test \"$FOO:$HOME\" = \"b a r:/x\" && pwd"],"env":{"FOO":"b a r","HOME":"/x"},"cwd":"/tmp"}' --expect 3)
+check_match "env and cwd reach the command" 'data stdout 9 0 5' "$r"
+check_match "env and cwd: exit 0" '"type":"exited","id":9,"code":0' "$r"
+
 # Through all of that, other clients were never disturbed.
 check "agent still serves a normal client" ok "$("$SBX" exec "$SOCK" echo ok)"
 kill -0 "$APID" 2>/dev/null; check "agent still running" 0 $?
