@@ -66,6 +66,7 @@ void exec_sent(struct exec *x, size_t len);
 void exec_conn_gone(struct conn *c);
 void exec_reaped(pid_t pid, int status);
 int exec_stdin_open(const struct exec *x);
+int exec_stdin_broken(const struct exec *x);
 uint64_t exec_stdin_offset(const struct exec *x);
 
 /* reaper.c */

@@ -167,6 +167,8 @@ static void on_binary(struct conn *c, const unsigned char *buf, size_t len)
 	}
 	if ((x = lookup(c, f.id)) == NULL)
 		return;
+	if (exec_stdin_broken(x))
+		return; /* in flight when the command closed its stdin: dropped */
 	if (!exec_stdin_open(x)) {
 		snprintf(msg, sizeof msg, "exec %u has no open stdin (stdin \"pipe\" not asked, or closed)",
 			 f.id);

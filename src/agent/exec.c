@@ -46,6 +46,7 @@ struct exec {
 	size_t in_bytes;
 	uint64_t in_off;
 	int in_close_pending;
+	int in_broken; /* the command closed its end */
 	int stalling; /* this exec's stdin backlog paused the connection */
 	uint64_t off[2];
 	size_t queued;
@@ -184,6 +185,22 @@ static void in_close(struct exec *x)
 	in_stall(x, 0);
 }
 
+/* The command closed its stdin (EPIPE): tell the client once, so it stops
+ * sending, and drop what it sent meanwhile, as a pipe would. */
+static void in_broken(struct exec *x)
+{
+	in_close(x);
+	if (x->in_broken || x->conn == NULL || agent.done)
+		return;
+	x->in_broken = 1;
+	conn_send_error(x->conn, x->id, PERR_STDIN_CLOSED, "the command closed its stdin");
+}
+
+int exec_stdin_broken(const struct exec *x)
+{
+	return x->in_broken;
+}
+
 static void in_writable(struct watch *w, void *arg)
 {
 	struct exec *x = arg;
@@ -199,8 +216,7 @@ static void in_writable(struct watch *w, void *arg)
 			return;
 		}
 		if (n < 0) {
-			/* EPIPE: the child closed its stdin; the rest is moot. */
-			in_close(x);
+			in_broken(x);
 			return;
 		}
 		c->off += (size_t)n;
@@ -224,8 +240,7 @@ static void in_closed(struct watch *w, void *arg)
 
 	(void)w;
 	x->in = NULL;
-	in_free_chunks(x);
-	in_stall(x, 0);
+	in_broken(x);
 }
 
 static const struct watch_ops in_ops = {

@@ -4,6 +4,7 @@
  * stdin, forwards Ctrl-C, and exits with the command's status.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,11 +157,31 @@ static void on_failed(struct sbx_exec *x, void *arg, const struct msg_failed *f)
 	}
 }
 
+/* The remote command closed its stdin: stop reading ours and let go of
+ * it, so a local writer gets SIGPIPE as it would in a local pipeline. */
+static void stdin_release(struct run *r)
+{
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (r->in) {
+		watch_close(r->in);
+		r->in = NULL;
+	}
+	if (null >= 0) {
+		dup2(null, 0);
+		close(null);
+	}
+}
+
 static void on_error(struct sbx_exec *x, void *arg, enum proto_err code, const char *msg)
 {
 	struct run *r = arg;
 
 	(void)x;
+	if (code == PERR_STDIN_CLOSED) {
+		stdin_release(r);
+		return;
+	}
 	fprintf(stderr, "sbx: agent error (%s): %s\n", proto_err_name(code), msg);
 	/* An error about the exec request itself means it will never run. */
 	if (code == PERR_BAD_MESSAGE || code == PERR_TOO_MANY_EXECS || code == PERR_DUPLICATE_ID)

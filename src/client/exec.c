@@ -136,6 +136,9 @@ void exec_on_message(struct sbx_conn *c, const struct msg *m)
 		unlink_free(x);
 		break;
 	case MSG_ERROR:
+		/* The command closed its stdin: sending more is pointless. */
+		if (m->u.error.code == PERR_STDIN_CLOSED)
+			x->stdin_closed = 1;
 		if (x->ops->error)
 			x->ops->error(x, x->arg, m->u.error.code, m->u.error.message);
 		break;

@@ -34,4 +34,12 @@ took=$(( $(date +%s) - start ))
 check "exit without reading stdin" 0 $rc
 [ "$took" -lt 5 ] || fail "exec -i of true took ${took}s"
 kill $holder 2>/dev/null
+# The command closes its stdin early: no error spam, and the local writer
+# gets SIGPIPE as in a local pipeline; the command's output still arrives.
+out=$(timeout 20 bash -c "yes | \"$SBX\" exec -i \"$SOCK\" sh -c 'exec 0<&-; sleep 1; echo done'; echo \"rc=\${PIPESTATUS[*]}\"" 2>&1)
+check "remote closes stdin: output, writer SIGPIPE, exit 0, no errors" "done
+rc=141 0" "$out"
+out=$(timeout 20 bash -c "yes | \"$SBX\" exec -i \"$SOCK\" head -n 2" 2>&1)
+check "yes | sbx exec -i head -n 2" "y
+y" "$out"
 finish
