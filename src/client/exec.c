@@ -21,6 +21,7 @@ struct sbx_exec {
 	uint64_t in_off;
 	uint64_t out_off[2];
 	int stdin_closed;
+	int started;
 };
 
 uint32_t sbx_exec_id(const struct sbx_exec *x)
@@ -122,6 +123,7 @@ void exec_on_message(struct sbx_conn *c, const struct msg *m)
 		return; /* e.g. an error about an exec that just ended */
 	switch (m->type) {
 	case MSG_STARTED:
+		x->started = 1;
 		if (x->ops->started)
 			x->ops->started(x, x->arg, m->u.started.pid);
 		break;
@@ -141,6 +143,10 @@ void exec_on_message(struct sbx_conn *c, const struct msg *m)
 			x->stdin_closed = 1;
 		if (x->ops->error)
 			x->ops->error(x, x->arg, m->u.error.code, m->u.error.message);
+		/* The exec message itself was refused: it will never run. */
+		if (!x->started && (m->u.error.code == PERR_BAD_MESSAGE ||
+				    m->u.error.code == PERR_TOO_MANY_EXECS))
+			unlink_free(x);
 		break;
 	default:
 		break;

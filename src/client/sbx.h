@@ -62,7 +62,9 @@ struct sbx_exec_ops {
 	 * the handle is freed when it returns. */
 	void (*exited)(struct sbx_exec *x, void *arg, const struct msg_exited *e);
 	void (*failed)(struct sbx_exec *x, void *arg, const struct msg_failed *f);
-	/* The agent rejected something about this exec (not final). */
+	/* The agent rejected something about this exec. Final (the handle is
+	 * freed when it returns) for PERR_BAD_MESSAGE and PERR_TOO_MANY_EXECS
+	 * before started: the exec was refused and never ran. */
 	void (*error)(struct sbx_exec *x, void *arg, enum proto_err code,
 		      const char *message);
 };

@@ -64,6 +64,14 @@ r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":9,"cmd":"sh","args":["-c","
 check_match "env and cwd reach the command" 'data stdout 9 0 5' "$r"
 check_match "env and cwd: exit 0" '"type":"exited","id":9,"code":0' "$r"
 
+args=()
+for i in $(seq 257); do
+	args+=(--text "{\"type\":\"exec\",\"id\":$i,\"cmd\":\"sleep\",\"args\":[\"3\"]}")
+done
+r=$("$SBX_PROBE" "$SOCK" "${args[@]}" --expect 257 --timeout 20)
+check "256 execs start on one connection" 256 "$(printf '%s\n' "$r" | grep -c '"type":"started"')"
+check_match "the 257th is refused: too_many_execs" '"id":257,"code":"too_many_execs"' "$r"
+
 # Through all of that, other clients were never disturbed.
 check "agent still serves a normal client" ok "$("$SBX" exec "$SOCK" echo ok)"
 kill -0 "$APID" 2>/dev/null; check "agent still running" 0 $?
