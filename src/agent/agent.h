@@ -39,6 +39,8 @@ struct conn {
 	int hello_ok;
 	int closing;      /* flush the queue, then close */
 	int stdin_stalls; /* execs whose stdin backlog paused our reads */
+	int queue_full;   /* replies pile up unread: reads paused */
+	int rx_on;
 	/* Reassembly of a message split over several receive callbacks. */
 	unsigned char *rx;
 	size_t rxlen, rxcap;

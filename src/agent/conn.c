@@ -14,6 +14,25 @@
 #include "log.h"
 #include "xmalloc.h"
 
+/* A client that sends and never reads (a flood of bad messages, each
+ * answered) would grow our queue without end: past this, read no more
+ * from it until it has taken its replies. Data frames are bounded per
+ * exec already (exec.c). */
+#define QUEUE_PAUSE (4 * 1024 * 1024)
+#define QUEUE_RESUME (1024 * 1024)
+
+/* The connection is read only while no exec's stdin backlog stalls it and
+ * its own write queue is not full. */
+static void rx_update(struct conn *c)
+{
+	int on = c->stdin_stalls == 0 && !c->queue_full;
+
+	if (on != c->rx_on) {
+		c->rx_on = on;
+		lws_rx_flow_control(c->wsi, on);
+	}
+}
+
 void conn_send(struct conn *c, const struct msg *m)
 {
 	size_t len;
@@ -23,6 +42,10 @@ void conn_send(struct conn *c, const struct msg *m)
 	outq_push_text(&c->q, 0, s, len);
 	free(s);
 	lws_callback_on_writable(c->wsi);
+	if (c->q.bytes > QUEUE_PAUSE && !c->queue_full) {
+		c->queue_full = 1;
+		rx_update(c);
+	}
 }
 
 void conn_send_error(struct conn *c, uint32_t id, enum proto_err code,
@@ -42,15 +65,10 @@ static void conn_fatal(struct conn *c, enum proto_err code, const char *message)
 	c->closing = 1;
 }
 
-/* Many execs' stdin backlogs may stall the connection at once; it reads
- * again only when none does. */
 void conn_stall(struct conn *c, int stall)
 {
-	int before = c->stdin_stalls > 0;
-
 	c->stdin_stalls += stall ? 1 : -1;
-	if ((c->stdin_stalls > 0) != before)
-		lws_rx_flow_control(c->wsi, c->stdin_stalls == 0);
+	rx_update(c);
 }
 
 void conn_open(struct conn *c, struct lws *wsi)
@@ -59,6 +77,7 @@ void conn_open(struct conn *c, struct lws *wsi)
 
 	memset(c, 0, sizeof *c);
 	c->wsi = wsi;
+	c->rx_on = 1;
 	c->next = agent.conns;
 	agent.conns = c;
 	m.u.hello.version = PROTO_VERSION;
@@ -236,6 +255,10 @@ int conn_writable(struct conn *c)
 			return -1;
 		if (id && (x = exec_find(c, id)))
 			exec_sent(x, (size_t)n);
+	}
+	if (c->queue_full && c->q.bytes < QUEUE_RESUME) {
+		c->queue_full = 0;
+		rx_update(c);
 	}
 	if (c->q.head) {
 		lws_callback_on_writable(c->wsi);

@@ -5,6 +5,7 @@
  *
  *   probe TARGET [--token T] [--no-hello] [--text JSON] [--hex HEX]
  *         [--big N] [--expect N] [--timeout SEC] [--protocol NAME]
+ *         [--flood N]   (N bad frames, replies never read)
  *
  * Text replies print as they came; binary ones as "data KIND ID OFFSET LEN".
  * "closed" is printed when the agent closes. Exits 0 once --expect replies
@@ -20,7 +21,7 @@
 #include "proto.h"
 
 static struct outq q;
-static int expect = 1, got = 0, done, rc = 1, hello_seen;
+static int expect = 1, got = 0, done, rc = 1, hello_seen, flood, sent;
 static const char *token;
 static unsigned char *rx;
 static size_t rxlen;
@@ -88,11 +89,15 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		done = 1;
 		return 0;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		/* --flood: a client that sends and never reads its replies */
+		if (flood)
+			lws_rx_flow_control(wsi, 0);
 		lws_callback_on_writable(wsi);
 		return 0;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
 		if (q.head && outq_write(&q, wsi, &id) < 0)
 			return -1;
+		sent++;
 		if (q.head)
 			lws_callback_on_writable(wsi);
 		return 0;
@@ -145,6 +150,8 @@ int main(int argc, char **argv)
 			timeout = atoi(argv[++i]);
 		else if (strcmp(argv[i], "--protocol") == 0 && i + 1 < argc)
 			proto = argv[++i];
+		else if (strcmp(argv[i], "--flood") == 0 && i + 1 < argc)
+			flood = atoi(argv[++i]);
 	}
 	if (hello)
 		outq_push_text(&q, 0, "{\"type\":\"hello\",\"version\":1}", 28);
@@ -164,6 +171,8 @@ int main(int argc, char **argv)
 			free(b);
 		}
 	}
+	for (int i = 0; i < flood; i++)
+		outq_push_text(&q, 0, "{", 1);
 	lws_set_log_level(0, NULL);
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = protocols;
@@ -184,7 +193,12 @@ int main(int argc, char **argv)
 	start = time(NULL);
 	while (!done && time(NULL) - start < timeout)
 		lws_service(ctx, 100);
+	if (flood) {
+		printf("flood: sent %d of %d frames\n", sent, flood);
+		rc = 0;
+	}
 	lws_context_destroy(ctx);
+	outq_clear(&q);
 	addr_free(&a);
 	free(rx);
 	return rc;

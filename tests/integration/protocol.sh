@@ -72,6 +72,20 @@ r=$("$SBX_PROBE" "$SOCK" "${args[@]}" --expect 257 --timeout 20)
 check "256 execs start on one connection" 256 "$(printf '%s\n' "$r" | grep -c '"type":"started"')"
 check_match "the 257th is refused: too_many_execs" '"id":257,"code":"too_many_execs"' "$r"
 
+# A client that floods bad messages and never reads the replies: the
+# agent stops reading it instead of queueing replies without end.
+rss() { awk '/^VmRSS/ {print $2}' /proc/"$APID"/status; }
+before=$(rss)
+"$SBX_PROBE" "$SOCK" --flood 400000 --timeout 6 >"$T/flood" &
+fpid=$!
+sleep 3
+check "others served during a flood" ok "$("$SBX" exec "$SOCK" echo ok)"
+wait $fpid
+grown=$(( $(rss) - before ))
+[ "$grown" -lt 16384 ] && check "agent memory bounded under a flood (${grown} KiB)" ok ok ||
+	check "agent memory bounded under a flood" "< 16384 KiB" "$grown KiB"
+cat "$T/flood"
+
 # Through all of that, other clients were never disturbed.
 check "agent still serves a normal client" ok "$("$SBX" exec "$SOCK" echo ok)"
 kill -0 "$APID" 2>/dev/null; check "agent still running" 0 $?
