@@ -81,10 +81,18 @@ fpid=$!
 sleep 3
 check "others served during a flood" ok "$("$SBX" exec "$SOCK" echo ok)"
 wait $fpid
-grown=$(( $(rss) - before ))
-[ "$grown" -lt 16384 ] && check "agent memory bounded under a flood (${grown} KiB)" ok ok ||
-	check "agent memory bounded under a flood" "< 16384 KiB" "$grown KiB"
-cat "$T/flood"
+# The agent stops reading after 4 MiB of unread replies, so most of the
+# flood never leaves the probe (it takes all 400000 frames otherwise).
+sent=$(sed -n 's/^flood: sent \([0-9]*\) .*/\1/p' "$T/flood")
+[ "${sent:-400000}" -lt 200000 ] && check "flood: agent stopped reading (${sent} frames taken)" ok ok ||
+	check "flood: agent stopped reading" "< 200000 frames" "${sent:-none}"
+# RSS says nothing under AddressSanitizer, whose quarantine keeps freed
+# memory.
+if ! grep -qa __asan_init "$SBX_AGENT"; then
+	grown=$(( $(rss) - before ))
+	[ "$grown" -lt 16384 ] && check "agent memory bounded under a flood (${grown} KiB)" ok ok ||
+		check "agent memory bounded under a flood" "< 16384 KiB" "$grown KiB"
+fi
 
 # Through all of that, other clients were never disturbed.
 check "agent still serves a normal client" ok "$("$SBX" exec "$SOCK" echo ok)"
