@@ -216,7 +216,8 @@ static int env_decode(json_t *obj, struct msg_exec *x, struct proto_error *e)
  * "timeout_ms") would silently change what runs: refuse it instead. */
 static int exec_check_fields(json_t *o, struct proto_error *e)
 {
-	static const char *const known[] = {"type", "id", "cmd", "args", "cwd", "env", "stdin"};
+	static const char *const known[] = {"type", "id", "cmd", "args", "cwd", "env", "stdin",
+					    "timeout_ms", "kill_grace_ms"};
 	const char *k;
 	json_t *v;
 	size_t i;
@@ -268,6 +269,13 @@ static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 	}
 	if (v && env_decode(v, x, e) < 0)
 		return -1;
+	uint64_t ms;
+	if (get_count(o, "timeout_ms", UINT32_MAX, &ms, e) < 0)
+		return -1;
+	x->timeout_ms = (uint32_t)ms;
+	if (get_count(o, "kill_grace_ms", UINT32_MAX, &ms, e) < 0)
+		return -1;
+	x->kill_grace_ms = (uint32_t)ms;
 	if (get_str(o, "stdin", 0, &mode, e) < 0)
 		return -1;
 	x->stdin_mode = STDIN_NULL;
@@ -307,6 +315,10 @@ static void exec_encode(json_t *o, const struct msg *m)
 		json_object_set_new(o, "env", env);
 	}
 	json_object_set_new(o, "stdin", json_string(x->stdin_mode == STDIN_PIPE ? "pipe" : "null"));
+	if (x->timeout_ms)
+		json_object_set_new(o, "timeout_ms", json_integer(x->timeout_ms));
+	if (x->kill_grace_ms)
+		json_object_set_new(o, "kill_grace_ms", json_integer(x->kill_grace_ms));
 }
 
 static int empty_decode(json_t *o, struct msg *m, struct proto_error *e)

@@ -93,7 +93,11 @@ struct msg_exec {
 	char **env;  /* "K=V" strings, env[nenv] == NULL */
 	size_t nenv;
 	enum stdin_mode stdin_mode;
+	uint32_t timeout_ms;    /* 0: none; at the deadline TERM, then KILL */
+	uint32_t kill_grace_ms; /* between TERM and KILL; 0: PROTO_KILL_GRACE_MS */
 };
+
+#define PROTO_KILL_GRACE_MS 2000
 
 struct msg_signal {
 	int signo;

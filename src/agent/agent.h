@@ -77,6 +77,8 @@ void agent_stop(void);
 
 /* proctree.c */
 int proctree_kill(pid_t root, int signo);
+size_t proctree_collect(pid_t root, pid_t **out);
+int proctree_kill_session(pid_t sid, int signo);
 
 /* auth.c */
 int auth_load(const char *path, char **token, char *err, size_t errlen);

@@ -54,6 +54,10 @@ struct exec {
 	int out_activity;
 	double t_recv, t_start, t_exit;
 	lws_sorted_usec_list_t drain_sul;
+	lws_sorted_usec_list_t timeout_sul;
+	uint32_t kill_grace_ms;
+	int timed_out;
+	pid_t *doomed; /* its descendants when it timed out, 0-terminated */
 };
 
 static void exec_try_finish(struct exec *x);
@@ -285,6 +289,44 @@ void exec_signal(struct exec *x, int signo)
 	group_kill(x, signo);
 }
 
+/* KILL to all that was part of the exec at the deadline, and to its
+ * session: its descendants that left the session, and those left behind
+ * by a parent that died since (they are the agent's children now). */
+static void timeout_finish(struct exec *x)
+{
+	for (pid_t *p = x->doomed; p && *p; p++)
+		kill(*p, SIGKILL);
+	free(x->doomed);
+	x->doomed = NULL;
+	proctree_kill_session(x->pid, SIGKILL);
+}
+
+/* The deadline: TERM to everything in the exec's session now, KILL to
+ * what is left after the grace period. */
+static void timeout_kill(lws_sorted_usec_list_t *sul)
+{
+	struct exec *x = lws_container_of(sul, struct exec, timeout_sul);
+
+	timeout_finish(x);
+}
+
+static void timeout_fire(lws_sorted_usec_list_t *sul)
+{
+	struct exec *x = lws_container_of(sul, struct exec, timeout_sul);
+
+	if (x->reaped)
+		return;
+	log_debug("exec %u: timed out, SIGTERM to its session", x->id);
+	x->timed_out = 1;
+	proctree_collect(x->pid, &x->doomed);
+	for (pid_t *p = x->doomed; *p; p++)
+		kill(*p, SIGTERM);
+	group_kill(x, SIGTERM);
+	proctree_kill_session(x->pid, SIGTERM);
+	lws_sul_schedule(agent.ctx, 0, &x->timeout_sul, timeout_kill,
+			 (lws_usec_t)x->kill_grace_ms * 1000);
+}
+
 static void send_failed(struct conn *c, uint32_t id, const struct spawn_res *r,
 			const struct msg_exec *req)
 {
@@ -329,6 +371,10 @@ void exec_start(struct conn *c, const struct msg *m, double t_recv)
 	if (res.in_fd >= 0)
 		x->in = watch_new(agent.vh, res.in_fd, &in_ops, x);
 	log_debug("exec %u: started %s as pid %d", x->id, req->cmd, (int)x->pid);
+	x->kill_grace_ms = req->kill_grace_ms ? req->kill_grace_ms : PROTO_KILL_GRACE_MS;
+	if (req->timeout_ms)
+		lws_sul_schedule(agent.ctx, 0, &x->timeout_sul, timeout_fire,
+				 (lws_usec_t)req->timeout_ms * 1000);
 	started.u.started.pid = x->pid;
 	conn_send(c, &started);
 }
@@ -349,6 +395,7 @@ static void send_exited(struct exec *x)
 	e->queue_ms = x->t_start - x->t_recv;
 	e->execute_ms = x->t_exit - x->t_start;
 	e->total_ms = now - x->t_recv;
+	e->timed_out = x->timed_out;
 	e->stdout_bytes = x->off[0];
 	e->stderr_bytes = x->off[1];
 	conn_send(x->conn, &m);
@@ -364,6 +411,11 @@ static void exec_free(struct exec *x)
 			break;
 		}
 	lws_sul_cancel(&x->drain_sul);
+	lws_sul_cancel(&x->timeout_sul);
+	/* Timed out, and done before the grace period ran out: what is left
+	 * of its session ignored TERM, and nobody waits for it any more. */
+	if (x->timed_out)
+		timeout_finish(x);
 	in_close(x);
 	for (int k = 0; k < 2; k++)
 		if (x->out[k])

@@ -13,15 +13,23 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "duration.h"
+#include "envlist.h"
 #include "fdio.h"
 #include "sbx.h"
 #include "watch.h"
 #include "xmalloc.h"
 
-enum { OPT_TOKEN_FILE = 256, OPT_CA_FILE };
+enum { OPT_TOKEN_FILE = 256, OPT_CA_FILE, OPT_ENV_FILE, OPT_TIMEOUT, OPT_KILL_GRACE, OPT_TIME };
 
 static const struct cmd_opt exec_opts[] = {
 	{"interactive", 'i', NULL, "send our stdin to the command (EOF closes its stdin)"},
+	{"workdir", 'w', "DIR", "run in DIR (missing or not a directory: exit 125)"},
+	{"env", 'e', "K=V", "set K in the command's environment; K alone passes ours"},
+	{"env-file", OPT_ENV_FILE, "FILE", "read K=V lines from FILE (# comments)"},
+	{"timeout", OPT_TIMEOUT, "DURATION", "agent sends TERM at DURATION (500ms, 30s, 5m), then KILL; exit 124"},
+	{"kill-grace", OPT_KILL_GRACE, "DURATION", "between TERM and KILL on timeout (default 2s)"},
+	{"time", OPT_TIME, NULL, "print total, queue and execute time on stderr after"},
 	{"token-file", OPT_TOKEN_FILE, "FILE", "bearer token for the agent (else $SBX_TOKEN)"},
 	{"ca-file", OPT_CA_FILE, "FILE", "trust this PEM CA for wss:// (else the system's)"},
 	{"help", 'h', NULL, "show this help"},
@@ -29,6 +37,8 @@ static const struct cmd_opt exec_opts[] = {
 };
 
 struct run {
+	int show_time;
+	const char *timeout_text;
 	struct sbx_client *cl;
 	struct sbx_conn *conn;
 	struct sbx_exec *x; /* NULL once it has ended */
@@ -129,8 +139,19 @@ static void on_output(struct sbx_exec *x, void *arg, enum frame_kind kind,
 
 static void on_exited(struct sbx_exec *x, void *arg, const struct msg_exited *e)
 {
+	struct run *r = arg;
+
 	(void)x;
-	run_end(arg, e->signo ? 128 + e->signo : e->code);
+	if (r->show_time)
+		fprintf(stderr, "sbx: time: total %.3f ms (queue %.3f ms, execute %.3f ms)\n",
+			e->total_ms, e->queue_ms, e->execute_ms);
+	if (e->timed_out) {
+		/* As timeout(1): 124 whatever the signal that ended it. */
+		fprintf(stderr, "sbx: timed out after %s\n", r->timeout_text);
+		run_end(r, EXIT_TIMEOUT);
+		return;
+	}
+	run_end(r, e->signo ? 128 + e->signo : e->code);
 }
 
 static void on_failed(struct sbx_exec *x, void *arg, const struct msg_failed *f)
@@ -279,13 +300,17 @@ static int read_token(const char *file, char **token)
 struct exec_opts {
 	const char *token_file;
 	const char *ca_file;
+	const char *timeout_text;
 	int interactive;
+	int show_time;
+	struct envlist env;
 };
 
 static int run_exec(const char *target, const char *token, struct msg_exec *req,
 		    const struct exec_opts *o)
 {
-	struct run r = {.status = EXIT_SBX};
+	struct run r = {.status = EXIT_SBX, .show_time = o->show_time,
+			.timeout_text = o->timeout_text};
 	int interactive = o->interactive;
 	char err[300];
 
@@ -317,34 +342,13 @@ out:
 	return r.status;
 }
 
-/* Shared by exec and shell: options, then TARGET, then the command. */
-static int exec_main(const struct cmd_entry *cmd, int argc, char **argv, int shell)
+/* After the options: TARGET and the command, then run it. */
+static int exec_finish(const struct cmd_entry *cmd, int argc, char **argv, int shell,
+		       struct exec_opts *o, struct msg_exec *req, char **shell_args)
 {
-	struct exec_opts o = {0};
-	struct msg_exec req = {0};
-	char *token, *shell_args[] = {"-c", NULL, NULL};
-	int c, rc;
+	char *token;
+	int rc;
 
-	while ((c = cmd_getopt(cmd, argc, argv)) != -1) {
-		switch (c) {
-		case 'i':
-			o.interactive = 1;
-			break;
-		case OPT_TOKEN_FILE:
-			o.token_file = optarg;
-			break;
-		case OPT_CA_FILE:
-			o.ca_file = optarg;
-			break;
-		case 'h':
-			cmd_help(cmd);
-			return 0;
-		case ':':
-			return cmd_usage_error(cmd, "option %s needs an argument", argv[optind - 1]);
-		default:
-			return cmd_usage_error(cmd, "unknown option %s", argv[optind - 1]);
-		}
-	}
 	argv += optind;
 	argc -= optind;
 	if (argc < 1)
@@ -359,22 +363,85 @@ static int exec_main(const struct cmd_entry *cmd, int argc, char **argv, int she
 		if (argc > 2)
 			return cmd_usage_error(cmd, "give the script as one argument, quoted");
 		shell_args[1] = argv[1];
-		req.cmd = "/bin/sh";
-		req.args = shell_args;
-		req.nargs = 2;
+		req->cmd = "/bin/sh";
+		req->args = shell_args;
+		req->nargs = 2;
 	} else {
-		req.cmd = argv[1];
-		req.args = argv + 2;
-		req.nargs = (size_t)argc - 2;
+		req->cmd = argv[1];
+		req->args = argv + 2;
+		req->nargs = (size_t)argc - 2;
 	}
-	if (o.ca_file && access(o.ca_file, R_OK) < 0) {
-		fprintf(stderr, "sbx: cannot read CA file %s: %s\n", o.ca_file, strerror(errno));
+	if (o->ca_file && access(o->ca_file, R_OK) < 0) {
+		fprintf(stderr, "sbx: cannot read CA file %s: %s\n", o->ca_file, strerror(errno));
 		return EXIT_SBX;
 	}
-	if (read_token(o.token_file, &token) < 0)
+	if (read_token(o->token_file, &token) < 0)
 		return EXIT_SBX;
-	rc = run_exec(argv[0], token, &req, &o);
+	req->env = o->env.v;
+	req->nenv = o->env.n;
+	rc = run_exec(argv[0], token, req, o);
 	free(token);
+	return rc;
+}
+
+/* Shared by exec and shell: options, then TARGET, then the command. */
+static int exec_main(const struct cmd_entry *cmd, int argc, char **argv, int shell)
+{
+	struct exec_opts o = {0};
+	struct msg_exec req = {0};
+	char *shell_args[] = {"-c", NULL, NULL}, err[300];
+	int c, rc;
+
+	while ((c = cmd_getopt(cmd, argc, argv)) != -1) {
+		switch (c) {
+		case 'i':
+			o.interactive = 1;
+			break;
+		case OPT_TOKEN_FILE:
+			o.token_file = optarg;
+			break;
+		case OPT_CA_FILE:
+			o.ca_file = optarg;
+			break;
+		case 'w':
+			req.cwd = optarg;
+			break;
+		case 'e':
+		case OPT_ENV_FILE:
+			if ((c == 'e' ? envlist_add(&o.env, optarg, err, sizeof err)
+				      : envlist_load(&o.env, optarg, err, sizeof err)) < 0) {
+				envlist_free(&o.env);
+				return cmd_usage_error(cmd, "%s", err);
+			}
+			break;
+		case OPT_TIMEOUT:
+		case OPT_KILL_GRACE:
+			if (duration_parse(optarg, c == OPT_TIMEOUT ? &req.timeout_ms
+								   : &req.kill_grace_ms) < 0) {
+				envlist_free(&o.env);
+				return cmd_usage_error(cmd, "\"%s\" is not a duration (500ms, 30s, 5m, 1h)",
+						       optarg);
+			}
+			if (c == OPT_TIMEOUT)
+				o.timeout_text = optarg;
+			break;
+		case OPT_TIME:
+			o.show_time = 1;
+			break;
+		case 'h':
+			cmd_help(cmd);
+			envlist_free(&o.env);
+			return 0;
+		case ':':
+			envlist_free(&o.env);
+			return cmd_usage_error(cmd, "option %s needs an argument", argv[optind - 1]);
+		default:
+			envlist_free(&o.env);
+			return cmd_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+		}
+	}
+	rc = exec_finish(cmd, argc, argv, shell, &o, &req, shell_args);
+	envlist_free(&o.env);
 	return rc;
 }
 

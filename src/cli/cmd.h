@@ -9,6 +9,7 @@
 #include <getopt.h>
 
 /* Exit codes of sbx's own failures, as docker and timeout(1) use them. */
+#define EXIT_TIMEOUT 124
 #define EXIT_SBX 125
 #define EXIT_CANNOT_RUN 126
 #define EXIT_NOT_FOUND 127

@@ -1,0 +1,29 @@
+/* duration.c: see duration.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "duration.h"
+
+int duration_parse(const char *s, uint32_t *ms)
+{
+	static const struct {
+		const char *unit;
+		double ms;
+	} units[] = {{"ms", 1}, {"s", 1e3}, {"", 1e3}, {"m", 60e3}, {"h", 3600e3}};
+	char *end;
+	double v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	v = strtod(s, &end);
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcmp(end, units[i].unit) != 0)
+			continue;
+		v *= units[i].ms;
+		if (v > UINT32_MAX)
+			return -1;
+		*ms = (uint32_t)(v + 0.5);
+		return 0;
+	}
+	return -1;
+}

@@ -1,0 +1,11 @@
+/* duration.h: durations as users type them: 500ms, 30s, 5m, 1h, 1.5s, 10. */
+#ifndef SBX_DURATION_H
+#define SBX_DURATION_H
+
+#include <stdint.h>
+
+/* 0, or -1 if s is not a duration of at most UINT32_MAX ms. A bare number
+ * is seconds, as timeout(1) reads it. */
+int duration_parse(const char *s, uint32_t *ms);
+
+#endif

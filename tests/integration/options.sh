@@ -1,0 +1,59 @@
+#!/bin/bash
+# Exec options: working directory, environment, agent-enforced timeout
+# with kill grace, and --time.
+. "$(dirname "$0")/lib.sh"
+mark=sbxopt$$
+SLEEP=$T/sleep-$mark
+cp "$(command -v sleep)" "$SLEEP"
+start_agent a
+
+check "-w sets the directory" /tmp "$("$SBX" exec -w /tmp "$SOCK" pwd)"
+msg=$("$SBX" exec --workdir /no/such/dir "$SOCK" pwd 2>&1); rc=$?
+check "missing workdir gives 125" 125 $rc
+check_match "missing workdir is named" "/no/such/dir: No such file or directory" "$msg"
+msg=$("$SBX" exec -w /etc/passwd "$SOCK" pwd 2>&1); rc=$?
+check "workdir that is a file gives 125" 125 $rc
+check_match "workdir that is a file is named" "/etc/passwd: Not a directory" "$msg"
+
+export SBXT_LOCAL=from-here
+check "-e K=V, -e K passes ours, unset K passes nothing" "1 from-here unset" \
+	"$("$SBX" exec -e A=1 -e SBXT_LOCAL -e SBXT_UNSET "$SOCK" sh -c 'echo "$A $SBXT_LOCAL ${SBXT_UNSET-unset}"')"
+check "-e overrides the agent's own" "/x" "$("$SBX" exec -e HOME=/x "$SOCK" sh -c 'echo $HOME')"
+printf '# comment\nB=2\n\nA=3\nC=with spaces and = sign\n' >"$T/envf"
+check "--env-file, later -e wins" "4 2 with spaces and = sign" \
+	"$("$SBX" exec --env-file "$T/envf" -e A=4 "$SOCK" sh -c 'echo "$A $B $C"')"
+printf 'A=1\n=oops\n' >"$T/bad"
+msg=$("$SBX" exec --env-file "$T/bad" "$SOCK" true 2>&1); rc=$?
+check "malformed env file gives 125" 125 $rc
+check_match "malformed env file: file and line named" "bad:2: \"=oops\"" "$msg"
+
+start=$(date +%s%N)
+msg=$("$SBX" exec --timeout 300ms "$SOCK" "$SLEEP" 100 2>&1); rc=$?
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+check "timeout exits 124" 124 $rc
+check_match "timeout says so" "timed out after 300ms" "$msg"
+[ "$took" -lt 3000 ] || fail "timeout of 300ms took ${took} ms"
+
+# A tree that ignores TERM: KILL after the grace period; nothing is left.
+start=$(date +%s%N)
+"$SBX" exec --timeout 200ms --kill-grace 500ms "$SOCK" sh -c \
+	"trap '' TERM; $SLEEP 101 & $SLEEP 102 & setsid $SLEEP 103 & wait" 2>/dev/null; rc=$?
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+check "timeout of a TERM-ignoring tree exits 124" 124 $rc
+[ "$took" -lt 4000 ] || fail "TERM-ignoring tree took ${took} ms to go"
+sleep 0.3
+check "no process of the timed-out tree left, setsid one included" "" \
+	"$(alive_with "^$SLEEP 10[123]")"
+
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":1,"cmd":"sleep","args":["5"],"timeout_ms":100}' --expect 2)
+check_match "protocol: exited says timed_out" '"type":"exited","id":1,"signal":15,"timed_out":true' "$r"
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":1,"cmd":"true","timeout_ms":-1}' --expect 1)
+check_match "protocol: negative timeout refused" '"code":"bad_message".*timeout_ms' "$r"
+
+msg=$("$SBX" exec --timeout soon "$SOCK" true 2>&1); rc=$?
+check "bad duration gives 125" 125 $rc
+check_match "bad duration named" '"soon" is not a duration' "$msg"
+
+msg=$("$SBX" exec --time "$SOCK" true 2>&1)
+check_match "--time prints the timing" '^sbx: time: total [0-9.]+ ms \(queue [0-9.]+ ms, execute [0-9.]+ ms\)$' "$msg"
+finish
