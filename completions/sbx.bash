@@ -46,6 +46,18 @@ _sbx_paths()
 	done < <(compgen -f -- "$1")
 }
 
+# True when option word $1 takes the next word as its argument: one of
+# the long options below, or -w / -e, alone or ending a cluster (-iw).
+_sbx_takes_arg()
+{
+	case $1 in
+	--token-file | --ca-file | --workdir | --env | --env-file | --timeout | --kill-grace)
+		return 0
+		;;
+	esac
+	[[ $1 =~ ^-[ih]*[we]$ ]]
+}
+
 # Candidates for $1 with prefix $2, one per line on stdin, into COMPREPLY.
 _sbx_add()
 {
@@ -75,7 +87,8 @@ _sbx()
 	local commands="exec shell help"
 	local top_opts="--help -h --version -V --list-commands"
 	# sbx exec and sbx shell share one option table.
-	local exec_opts="--interactive -i --token-file --ca-file --help -h"
+	local exec_opts="--interactive -i --workdir -w --env -e --env-file --timeout
+		--kill-grace --time --token-file --ca-file --help -h"
 
 	_sbx_split
 	cur=$_sbx_cur
@@ -104,8 +117,7 @@ _sbx()
 		w=${_sbx_words[i]}
 		if [[ -z $target ]]; then
 			case $w in
-			--token-file | --ca-file) ((i++)) ;;
-			-*) ;;
+			-*) _sbx_takes_arg "$w" && ((i++)) ;;
 			*) target=$w ti=$i ;;
 			esac
 		elif ((i != ti + 1)) || [[ $w != -- ]]; then
@@ -114,10 +126,26 @@ _sbx()
 	done
 
 	if [[ -z $target ]]; then
-		if [[ $prev == --token-file || $prev == --ca-file ]]; then
+		if [[ $prev == --workdir || $prev =~ ^-[ih]*w$ ]]; then
+			_sbx_add "" < <(_sbx_paths "$cur" -d)
+			files=1
+		elif [[ $prev == --env || $prev =~ ^-[ih]*e$ ]]; then
+			# NAME=VALUE, or NAME alone to pass ours: offer our names.
+			mapfile -t COMPREPLY < <(compgen -e -- "$cur")
+			compopt -o nospace 2>/dev/null
+		elif [[ $prev == --timeout || $prev == --kill-grace ]]; then
+			: # a DURATION: nothing to offer
+		elif _sbx_takes_arg "$prev"; then
 			_sbx_add "" < <(_sbx_paths "$cur")
 			files=1
-		elif [[ $cur == --token-file=* || $cur == --ca-file=* ]]; then
+		elif [[ $cur == --workdir=* ]]; then
+			_sbx_add "--workdir=" < <(_sbx_paths "${cur#*=}" -d)
+			files=1
+		elif [[ $cur == --env=* ]]; then
+			_sbx_add "--env=" < <(compgen -e -- "${cur#*=}")
+		elif [[ $cur == --timeout=* || $cur == --kill-grace=* ]]; then
+			:
+		elif [[ $cur == --token-file=* || $cur == --ca-file=* || $cur == --env-file=* ]]; then
 			_sbx_add "${cur%%=*}=" < <(_sbx_paths "${cur#*=}")
 			files=1
 		elif [[ $cur == -* ]]; then

@@ -7,10 +7,15 @@ function __sbx_target_index
     set -l i 1
     while test $i -le (count $args)
         switch $args[$i]
-            case --token-file --ca-file
+            case --token-file --ca-file --workdir --env --env-file --timeout --kill-grace
                 set i (math $i + 2)
                 continue
             case '-*'
+                # -w and -e take the next word, also ending a cluster (-iw).
+                if string match -qr -- '^-[ih]*[we]$' $args[$i]
+                    set i (math $i + 2)
+                    continue
+                end
                 set i (math $i + 1)
                 continue
         end
@@ -74,6 +79,12 @@ complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcom
 
 # sbx exec|shell [OPTIONS] TARGET ...: one option table for both.
 complete -c sbx -n __sbx_needs_target -s i -l interactive -d 'Send stdin to the command (EOF closes its stdin)'
+complete -c sbx -n __sbx_needs_target -s w -l workdir -x -a '(__fish_complete_directories)' -d 'Run in DIR (missing or not a directory: exit 125)'
+complete -c sbx -n __sbx_needs_target -s e -l env -x -a '(set --names --export)' -d "Set K=V in the command's environment; K alone passes ours"
+complete -c sbx -n __sbx_needs_target -l env-file -r -F -d 'Read K=V lines from FILE (# comments)'
+complete -c sbx -n __sbx_needs_target -l timeout -x -d 'Agent sends TERM at DURATION (500ms, 30s, 5m), then KILL; exit 124'
+complete -c sbx -n __sbx_needs_target -l kill-grace -x -d 'Between TERM and KILL on timeout (default 2s)'
+complete -c sbx -n __sbx_needs_target -l time -d 'Print total, queue and execute time on stderr after'
 complete -c sbx -n __sbx_needs_target -l token-file -r -F -d 'Bearer token for the agent (else $SBX_TOKEN)'
 complete -c sbx -n __sbx_needs_target -l ca-file -r -F -d 'Trust this PEM CA for wss:// (else the system CA store)'
 complete -c sbx -n __sbx_needs_target -s h -l help -d 'Show this help'

@@ -424,6 +424,10 @@ static int exec_main(const struct cmd_entry *cmd, int argc, char **argv, int she
 			}
 			if (c == OPT_TIMEOUT)
 				o.timeout_text = optarg;
+			/* 0 on the wire means the default grace: ask for 1 ms,
+			 * which is what "--kill-grace 0" means to a user. */
+			if (c == OPT_KILL_GRACE && req.kill_grace_ms == 0)
+				req.kill_grace_ms = 1;
 			break;
 		case OPT_TIME:
 			o.show_time = 1;
