@@ -385,66 +385,74 @@ static int exec_finish(const struct cmd_entry *cmd, int argc, char **argv, int s
 }
 
 /* Shared by exec and shell: options, then TARGET, then the command. */
+static int bad_duration(const struct cmd_entry *cmd, const char *text)
+{
+	return cmd_usage_error(cmd, "\"%s\" is not a duration (500ms, 30s, 5m, 1h)", text);
+}
+
+/* One option into o and req: 0, 1 when --help was shown, or an exit
+ * status for a bad one (its message printed). */
+static int exec_option(const struct cmd_entry *cmd, int c, char **argv,
+		       struct exec_opts *o, struct msg_exec *req)
+{
+	char err[300];
+
+	switch (c) {
+	case 'i':
+		o->interactive = 1;
+		return 0;
+	case OPT_TOKEN_FILE:
+		o->token_file = optarg;
+		return 0;
+	case OPT_CA_FILE:
+		o->ca_file = optarg;
+		return 0;
+	case 'w':
+		req->cwd = optarg;
+		return 0;
+	case 'e':
+	case OPT_ENV_FILE:
+		if ((c == 'e' ? envlist_add(&o->env, optarg, err, sizeof err)
+			      : envlist_load(&o->env, optarg, err, sizeof err)) < 0)
+			return cmd_usage_error(cmd, "%s", err);
+		return 0;
+	case OPT_TIMEOUT:
+		o->timeout_text = optarg;
+		return duration_parse(optarg, &req->timeout_ms) < 0 ? bad_duration(cmd, optarg) : 0;
+	case OPT_KILL_GRACE:
+		if (duration_parse(optarg, &req->kill_grace_ms) < 0)
+			return bad_duration(cmd, optarg);
+		/* 0 on the wire means the default grace: ask for 1 ms, which
+		 * is what "--kill-grace 0" means to a user. */
+		if (req->kill_grace_ms == 0)
+			req->kill_grace_ms = 1;
+		return 0;
+	case OPT_TIME:
+		o->show_time = 1;
+		return 0;
+	case 'h':
+		cmd_help(cmd);
+		return 1;
+	case ':':
+		return cmd_usage_error(cmd, "option %s needs an argument", argv[optind - 1]);
+	default:
+		return cmd_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+	}
+}
+
 static int exec_main(const struct cmd_entry *cmd, int argc, char **argv, int shell)
 {
 	struct exec_opts o = {0};
 	struct msg_exec req = {0};
-	char *shell_args[] = {"-c", NULL, NULL}, err[300];
-	int c, rc;
+	char *shell_args[] = {"-c", NULL, NULL};
+	int c, rc = 0;
 
-	while ((c = cmd_getopt(cmd, argc, argv)) != -1) {
-		switch (c) {
-		case 'i':
-			o.interactive = 1;
-			break;
-		case OPT_TOKEN_FILE:
-			o.token_file = optarg;
-			break;
-		case OPT_CA_FILE:
-			o.ca_file = optarg;
-			break;
-		case 'w':
-			req.cwd = optarg;
-			break;
-		case 'e':
-		case OPT_ENV_FILE:
-			if ((c == 'e' ? envlist_add(&o.env, optarg, err, sizeof err)
-				      : envlist_load(&o.env, optarg, err, sizeof err)) < 0) {
-				envlist_free(&o.env);
-				return cmd_usage_error(cmd, "%s", err);
-			}
-			break;
-		case OPT_TIMEOUT:
-		case OPT_KILL_GRACE:
-			if (duration_parse(optarg, c == OPT_TIMEOUT ? &req.timeout_ms
-								   : &req.kill_grace_ms) < 0) {
-				envlist_free(&o.env);
-				return cmd_usage_error(cmd, "\"%s\" is not a duration (500ms, 30s, 5m, 1h)",
-						       optarg);
-			}
-			if (c == OPT_TIMEOUT)
-				o.timeout_text = optarg;
-			/* 0 on the wire means the default grace: ask for 1 ms,
-			 * which is what "--kill-grace 0" means to a user. */
-			if (c == OPT_KILL_GRACE && req.kill_grace_ms == 0)
-				req.kill_grace_ms = 1;
-			break;
-		case OPT_TIME:
-			o.show_time = 1;
-			break;
-		case 'h':
-			cmd_help(cmd);
-			envlist_free(&o.env);
-			return 0;
-		case ':':
-			envlist_free(&o.env);
-			return cmd_usage_error(cmd, "option %s needs an argument", argv[optind - 1]);
-		default:
-			envlist_free(&o.env);
-			return cmd_usage_error(cmd, "unknown option %s", argv[optind - 1]);
-		}
-	}
-	rc = exec_finish(cmd, argc, argv, shell, &o, &req, shell_args);
+	while (rc == 0 && (c = cmd_getopt(cmd, argc, argv)) != -1)
+		rc = exec_option(cmd, c, argv, &o, &req);
+	if (rc == 0)
+		rc = exec_finish(cmd, argc, argv, shell, &o, &req, shell_args);
+	else if (rc == 1)
+		rc = 0; /* --help */
 	envlist_free(&o.env);
 	return rc;
 }
