@@ -81,7 +81,6 @@ size_t proctree_collect(pid_t root, pid_t **out);
 int proctree_kill_session(pid_t sid, int signo);
 
 /* auth.c */
-int auth_load(const char *path, char **token, char *err, size_t errlen);
 int auth_check(struct lws *wsi, const char *token);
 
 #endif

@@ -18,6 +18,7 @@
 #include "addr.h"
 #include "agent.h"
 #include "log.h"
+#include "token.h"
 #include "watch.h"
 #include "xmalloc.h"
 
@@ -218,7 +219,7 @@ static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 			(*nls)++;
 			break;
 		case 't':
-			if (auth_load(optarg, &agent.token, err, sizeof err) < 0) {
+			if (token_load(optarg, &agent.token, err, sizeof err) < 0) {
 				log_error("%s", err);
 				return 2;
 			}

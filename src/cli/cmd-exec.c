@@ -17,6 +17,7 @@
 #include "envlist.h"
 #include "fdio.h"
 #include "sbx.h"
+#include "token.h"
 #include "watch.h"
 #include "xmalloc.h"
 
@@ -264,36 +265,22 @@ static int watch_signals(struct run *r)
 
 static int read_token(const char *file, char **token)
 {
-	char buf[4096];
-	FILE *f;
-	size_t n;
+	const char *env = getenv("SBX_TOKEN");
+	char err[300];
 
 	*token = NULL;
-	if (file == NULL) {
-		const char *env = getenv("SBX_TOKEN");
-		if (env && strpbrk(env, "\r\n")) {
-			fprintf(stderr, "sbx: SBX_TOKEN must be one line\n");
-			return -1;
-		}
-		if (env && *env)
-			*token = xstrdup(env);
-		return 0;
-	}
-	if ((f = fopen(file, "re")) == NULL) {
-		fprintf(stderr, "sbx: cannot read token file %s: %s\n", file, strerror(errno));
+	if (file) {
+		if (token_load(file, token, err, sizeof err) == 0)
+			return 0;
+		fprintf(stderr, "sbx: %s\n", err);
 		return -1;
 	}
-	n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	while (n > 0 && strchr("\r\n \t", buf[n - 1]))
-		n--;
-	buf[n] = '\0';
-	/* It goes into an HTTP header: one line, as the agent wants it. */
-	if (n == 0 || strpbrk(buf, "\r\n")) {
-		fprintf(stderr, "sbx: token file %s must hold one non-empty line\n", file);
+	if (env && strpbrk(env, "\r\n")) {
+		fprintf(stderr, "sbx: SBX_TOKEN must be one line\n");
 		return -1;
 	}
-	*token = xstrdup(buf);
+	if (env && *env)
+		*token = xstrdup(env);
 	return 0;
 }
 
