@@ -21,10 +21,15 @@
 #include "watch.h"
 #include "xmalloc.h"
 
-enum { OPT_TOKEN_FILE = 256, OPT_CA_FILE, OPT_ENV_FILE, OPT_TIMEOUT, OPT_KILL_GRACE, OPT_TIME };
+enum {
+	OPT_TOKEN_FILE = 256, OPT_CA_FILE, OPT_ENV_FILE, OPT_TIMEOUT, OPT_KILL_GRACE, OPT_TIME,
+	OPT_STDIN_FILE, OPT_STDIN_DATA,
+};
 
 static const struct cmd_opt exec_opts[] = {
 	{"interactive", 'i', NULL, "send our stdin to the command (EOF closes its stdin)"},
+	{"stdin-file", OPT_STDIN_FILE, "FILE", "send FILE as the command's stdin, then EOF"},
+	{"stdin-data", OPT_STDIN_DATA, "STRING", "send STRING as the command's stdin, then EOF"},
 	{"workdir", 'w', "DIR", "run in DIR (missing or not a directory: exit 125)"},
 	{"env", 'e', "K=V", "set K in the command's environment; K alone passes ours"},
 	{"env-file", OPT_ENV_FILE, "FILE", "read K=V lines from FILE (# comments)"},
@@ -289,6 +294,9 @@ struct exec_opts {
 	const char *ca_file;
 	const char *timeout_text;
 	int interactive;
+	const char *stdin_file;
+	const char *stdin_data;
+	int in_fd; /* what feeds the command's stdin: -1 for none */
 	int show_time;
 	struct envlist env;
 };
@@ -298,7 +306,6 @@ static int run_exec(const char *target, const char *token, struct msg_exec *req,
 {
 	struct run r = {.status = EXIT_SBX, .show_time = o->show_time,
 			.timeout_text = o->timeout_text};
-	int interactive = o->interactive;
 	char err[300];
 
 	r.cl = sbx_client_new(strncmp(target, "wss://", 6) == 0 ? SBX_CLIENT_TLS : 0, o->ca_file);
@@ -315,11 +322,13 @@ static int run_exec(const char *target, const char *token, struct msg_exec *req,
 		fprintf(stderr, "sbx: %s\n", err);
 		goto out;
 	}
-	req->stdin_mode = interactive ? STDIN_PIPE : STDIN_NULL;
+	req->stdin_mode = o->in_fd >= 0 || o->stdin_data ? STDIN_PIPE : STDIN_NULL;
 	r.x = sbx_exec_start(r.conn, req, &exec_ops, &r);
-	/* A dup, because lws closes what it adopts; stdin stays blocking, as
-	 * it may share its file description with our stdout. */
-	if (interactive && (r.in = watch_new(sbx_client_vhost(r.cl), dup(0), &in_ops, &r)) == NULL) {
+	if (o->stdin_data) {
+		sbx_exec_write(r.x, o->stdin_data, strlen(o->stdin_data));
+		sbx_exec_close_stdin(r.x);
+	}
+	if (o->in_fd >= 0 && (r.in = watch_new(sbx_client_vhost(r.cl), o->in_fd, &in_ops, &r)) == NULL) {
 		fprintf(stderr, "sbx: cannot read stdin\n");
 		goto out;
 	}
@@ -358,6 +367,16 @@ static int exec_finish(const struct cmd_entry *cmd, int argc, char **argv, int s
 		req->args = argv + 2;
 		req->nargs = (size_t)argc - 2;
 	}
+	if (o->interactive + !!o->stdin_file + !!o->stdin_data > 1)
+		return cmd_usage_error(cmd, "give one of -i, --stdin-file and --stdin-data");
+	/* -i reads a dup, because lws closes what it adopts; it stays
+	 * blocking, as stdin may share its file description with stdout. */
+	o->in_fd = o->interactive ? dup(0) : -1;
+	if (o->stdin_file && (o->in_fd = open(o->stdin_file, O_RDONLY | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "sbx: cannot read --stdin-file %s: %s\n", o->stdin_file,
+			strerror(errno));
+		return EXIT_SBX;
+	}
 	if (o->ca_file && access(o->ca_file, R_OK) < 0) {
 		fprintf(stderr, "sbx: cannot read CA file %s: %s\n", o->ca_file, strerror(errno));
 		return EXIT_SBX;
@@ -393,6 +412,12 @@ static int exec_option(const struct cmd_entry *cmd, int c, char **argv,
 		return 0;
 	case OPT_CA_FILE:
 		o->ca_file = optarg;
+		return 0;
+	case OPT_STDIN_FILE:
+		o->stdin_file = optarg;
+		return 0;
+	case OPT_STDIN_DATA:
+		o->stdin_data = optarg;
 		return 0;
 	case 'w':
 		req->cwd = optarg;
