@@ -217,7 +217,7 @@ static int env_decode(json_t *obj, struct msg_exec *x, struct proto_error *e)
 static int exec_check_fields(json_t *o, struct proto_error *e)
 {
 	static const char *const known[] = {"type", "id", "cmd", "args", "cwd", "env", "stdin",
-					    "timeout_ms", "kill_grace_ms"};
+					    "timeout_ms", "kill_grace_ms", "rlimits"};
 	const char *k;
 	json_t *v;
 	size_t i;
@@ -232,6 +232,47 @@ static int exec_check_fields(json_t *o, struct proto_error *e)
 					k, PROTO_VERSION);
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/* A limit: a non-negative integer, or -1 for unlimited. */
+static int rlimit_value(json_t *v, int64_t *out)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < -1)
+		return -1;
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* "rlimits": {"nofile": [soft, hard], ...} */
+static int rlimits_decode(json_t *obj, struct msg_exec *x, struct proto_error *e)
+{
+	const char *k;
+	json_t *v;
+
+	if (!json_is_object(obj) || json_object_size(obj) > 16) {
+		proto_error_set(e, PERR_BAD_MESSAGE,
+				"field \"rlimits\" must be an object of at most 16 limits");
+		return -1;
+	}
+	json_object_foreach(obj, k, v) {
+		struct msg_rlimit *r = &x->rlimits[x->nrlimits];
+		if ((r->resource = rlimit_from_name(k)) < 0) {
+			proto_error_set(e, PERR_BAD_MESSAGE, "rlimits: unknown limit \"%.20s\" (known: %s)",
+					k, rlimit_names);
+			return -1;
+		}
+		if (!json_is_array(v) || json_array_size(v) != 2 ||
+		    rlimit_value(json_array_get(v, 0), &r->soft) < 0 ||
+		    rlimit_value(json_array_get(v, 1), &r->hard) < 0 ||
+		    (r->hard != -1 && (r->soft == -1 || r->soft > r->hard))) {
+			proto_error_set(e, PERR_BAD_MESSAGE,
+					"rlimits: \"%s\" must be [soft, hard], integers or -1 for "
+					"unlimited, soft <= hard", k);
+			return -1;
+		}
+		x->nrlimits++;
 	}
 	return 0;
 }
@@ -270,6 +311,8 @@ static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 	if (v && env_decode(v, x, e) < 0)
 		return -1;
 	uint64_t ms;
+	if ((v = json_object_get(o, "rlimits")) && rlimits_decode(v, x, e) < 0)
+		return -1;
 	if (get_count(o, "timeout_ms", UINT32_MAX, &ms, e) < 0)
 		return -1;
 	x->timeout_ms = (uint32_t)ms;
@@ -315,6 +358,14 @@ static void exec_encode(json_t *o, const struct msg *m)
 		json_object_set_new(o, "env", env);
 	}
 	json_object_set_new(o, "stdin", json_string(x->stdin_mode == STDIN_PIPE ? "pipe" : "null"));
+	if (x->nrlimits) {
+		json_t *rl = json_object();
+		for (size_t i = 0; i < x->nrlimits; i++)
+			json_object_set_new(rl, rlimit_name(x->rlimits[i].resource),
+					    json_pack("[II]", (json_int_t)x->rlimits[i].soft,
+						      (json_int_t)x->rlimits[i].hard));
+		json_object_set_new(o, "rlimits", rl);
+	}
 	if (x->timeout_ms)
 		json_object_set_new(o, "timeout_ms", json_integer(x->timeout_ms));
 	if (x->kill_grace_ms)

@@ -93,6 +93,11 @@ struct msg_exec {
 	char **env;  /* "K=V" strings, env[nenv] == NULL */
 	size_t nenv;
 	enum stdin_mode stdin_mode;
+	struct msg_rlimit {
+		int resource;          /* RLIMIT_* */
+		int64_t soft, hard;    /* -1: unlimited */
+	} rlimits[16];
+	size_t nrlimits;
 	uint32_t timeout_ms;    /* 0: none; at the deadline TERM, then KILL */
 	uint32_t kill_grace_ms; /* between TERM and KILL; 0: PROTO_KILL_GRACE_MS */
 };
@@ -173,6 +178,11 @@ void frame_encode_header(uint8_t hdr[PROTO_FRAME_HDR], enum frame_kind kind,
 int frame_decode(const uint8_t *buf, size_t len, struct frame *f,
 		 struct proto_error *e);
 const char *frame_kind_name(enum frame_kind k);
+
+/* Resource limits by their short names (cpu, nofile, ...); -1 if unknown. */
+int rlimit_from_name(const char *name);
+const char *rlimit_name(int resource);
+extern const char rlimit_names[]; /* "cpu fsize ... rttime", for messages */
 
 /* Signals by name ("INT", "SIGINT") or number ("2"); -1 if unknown. */
 int sig_from_name(const char *name);

@@ -331,7 +331,9 @@ static void send_failed(struct conn *c, uint32_t id, const struct spawn_res *r,
 			const struct msg_exec *req)
 {
 	struct msg m = {.type = MSG_FAILED, .id = id};
-	const char *what = r->kind == FAIL_BAD_CWD ? req->cwd : req->cmd;
+	const char *what = r->kind == FAIL_BAD_CWD ? req->cwd
+			   : strcmp(r->stage, "rlimit") == 0 ? "setting a resource limit"
+							      : req->cmd;
 
 	m.u.failed.kind = r->kind;
 	m.u.failed.err = r->err;
@@ -345,7 +347,7 @@ void exec_start(struct conn *c, const struct msg *m, double t_recv)
 {
 	const struct msg_exec *req = &m->u.exec;
 	struct spawn_req sr = {req->cmd, req->args, req->cwd, req->env,
-			       req->stdin_mode == STDIN_PIPE};
+			       req->stdin_mode == STDIN_PIPE, req->rlimits, req->nrlimits};
 	struct spawn_res res;
 	struct msg started = {.type = MSG_STARTED, .id = m->id};
 	struct exec *x;

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,9 +21,9 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-enum stage { ST_PIPE, ST_FORK, ST_SETSID, ST_STDIO, ST_CHDIR, ST_EXEC };
+enum stage { ST_PIPE, ST_FORK, ST_SETSID, ST_STDIO, ST_RLIMIT, ST_CHDIR, ST_EXEC };
 static const char *const stage_names[] = {"pipe", "fork", "setsid", "stdio",
-					  "chdir", "exec"};
+					  "rlimit", "chdir", "exec"};
 
 struct spawn_report {
 	int stage;
@@ -64,6 +65,15 @@ static void child_run(const struct spawn_req *req, char **argv, char **envp, int
 		child_fail(rep, ST_STDIO);
 	/* Nothing of the agent's leaks into the command. */
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+	for (size_t i = 0; i < req->nrlimits; i++) {
+		const struct msg_rlimit *l = &req->rlimits[i];
+		struct rlimit rl = {
+			.rlim_cur = l->soft < 0 ? RLIM_INFINITY : (rlim_t)l->soft,
+			.rlim_max = l->hard < 0 ? RLIM_INFINITY : (rlim_t)l->hard,
+		};
+		if (setrlimit(l->resource, &rl) < 0)
+			child_fail(rep, ST_RLIMIT);
+	}
 	if (req->cwd && chdir(req->cwd) < 0)
 		child_fail(rep, ST_CHDIR);
 	execvpe(req->cmd, argv, envp);

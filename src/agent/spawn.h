@@ -16,6 +16,8 @@ struct spawn_req {
 	const char *cwd;   /* NULL: keep the agent's */
 	char *const *env;  /* NULL-terminated "K=V" added to the agent's */
 	int stdin_pipe;    /* 0: /dev/null */
+	const struct msg_rlimit *rlimits;
+	size_t nrlimits;
 };
 
 struct spawn_res {

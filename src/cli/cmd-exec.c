@@ -23,7 +23,7 @@
 
 enum {
 	OPT_TOKEN_FILE = 256, OPT_CA_FILE, OPT_ENV_FILE, OPT_TIMEOUT, OPT_KILL_GRACE, OPT_TIME,
-	OPT_STDIN_FILE, OPT_STDIN_DATA,
+	OPT_STDIN_FILE, OPT_STDIN_DATA, OPT_RLIMIT,
 };
 
 static const struct cmd_opt exec_opts[] = {
@@ -35,6 +35,7 @@ static const struct cmd_opt exec_opts[] = {
 	{"env-file", OPT_ENV_FILE, "FILE", "read K=V lines from FILE (# comments)"},
 	{"timeout", OPT_TIMEOUT, "DURATION", "agent sends TERM at DURATION (500ms, 30s, 5m), then KILL; exit 124"},
 	{"kill-grace", OPT_KILL_GRACE, "DURATION", "between TERM and KILL on timeout (default 2s)"},
+	{"rlimit", OPT_RLIMIT, "NAME=SOFT[:HARD]", "resource limit (nofile=1024, cpu=10:20, core=unlimited)"},
 	{"time", OPT_TIME, NULL, "print total, queue and execute time on stderr after"},
 	{"token-file", OPT_TOKEN_FILE, "FILE", "bearer token for the agent (else $SBX_TOKEN)"},
 	{"ca-file", OPT_CA_FILE, "FILE", "trust this PEM CA for wss:// (else the system's)"},
@@ -391,6 +392,50 @@ static int exec_finish(const struct cmd_entry *cmd, int argc, char **argv, int s
 }
 
 /* Shared by exec and shell: options, then TARGET, then the command. */
+static int rlimit_value(const char *s, int64_t *v)
+{
+	char *end;
+
+	if (strcmp(s, "unlimited") == 0) {
+		*v = -1;
+		return 0;
+	}
+	if (*s < '0' || *s > '9')
+		return -1;
+	*v = strtoll(s, &end, 10);
+	return *end == '\0' ? 0 : -1;
+}
+
+/* NAME=SOFT[:HARD] into req; a later one for the same NAME wins. */
+static int rlimit_add(struct msg_exec *req, const char *spec, char *err, size_t errlen)
+{
+	char name[32], soft[32], hard[32];
+	struct msg_rlimit l;
+	size_t i;
+	int n = sscanf(spec, "%31[^=]=%31[^:]:%31s", name, soft, hard);
+
+	if (n < 2) {
+		snprintf(err, errlen, "--rlimit \"%s\" is not NAME=SOFT[:HARD]", spec);
+		return -1;
+	}
+	if ((l.resource = rlimit_from_name(name)) < 0) {
+		snprintf(err, errlen, "unknown limit \"%s\"; the names are: %s", name, rlimit_names);
+		return -1;
+	}
+	if (rlimit_value(soft, &l.soft) < 0 || rlimit_value(n == 3 ? hard : soft, &l.hard) < 0 ||
+	    (l.hard != -1 && (l.soft == -1 || l.soft > l.hard))) {
+		snprintf(err, errlen, "--rlimit %s: limits are numbers or \"unlimited\", soft <= hard",
+			 spec);
+		return -1;
+	}
+	for (i = 0; i < req->nrlimits && req->rlimits[i].resource != l.resource; i++)
+		;
+	req->rlimits[i] = l;
+	if (i == req->nrlimits)
+		req->nrlimits++;
+	return 0;
+}
+
 static int bad_duration(const struct cmd_entry *cmd, const char *text)
 {
 	return cmd_usage_error(cmd, "\"%s\" is not a duration (500ms, 30s, 5m, 1h)", text);
@@ -442,6 +487,8 @@ static int exec_option(const struct cmd_entry *cmd, int c, char **argv,
 	case OPT_TIME:
 		o->show_time = 1;
 		return 0;
+	case OPT_RLIMIT:
+		return rlimit_add(req, optarg, err, sizeof err) < 0 ? cmd_usage_error(cmd, "%s", err) : 0;
 	case 'h':
 		cmd_help(cmd);
 		return 1;

@@ -54,6 +54,41 @@ msg=$("$SBX" exec --timeout soon "$SOCK" true 2>&1); rc=$?
 check "bad duration gives 125" 125 $rc
 check_match "bad duration named" '"soon" is not a duration' "$msg"
 
+# Every rlimit name, read back from /proc/self/limits of the command.
+# Hard limits only go down (raising one needs CAP_SYS_RESOURCE); nice
+# and rtprio are 0 here and cannot go lower.
+limits="cpu=100:200@Max cpu time
+fsize=1000000:2000000@Max file size
+data=2000000000:unlimited@Max data size
+stack=8388608:16777216@Max stack size
+core=0:1000@Max core file size
+rss=5000000:6000000@Max resident set
+nproc=500:600@Max processes
+nofile=64:128@Max open files
+memlock=65536:131072@Max locked memory
+as=4000000000:unlimited@Max address space
+locks=50:60@Max file locks
+sigpending=70:80@Max pending signals
+msgqueue=1000:2000@Max msgqueue size
+nice=0:0@Max nice priority
+rtprio=0:0@Max realtime priority
+rttime=1000000:2000000@Max realtime timeout"
+args=()
+while IFS=@ read -r spec _; do args+=(--rlimit "$spec"); done <<<"$limits"
+got=$("$SBX" exec "${args[@]}" "$SOCK" cat /proc/self/limits)
+while IFS=@ read -r spec label; do
+	soft=${spec#*=}; hard=${soft#*:}; soft=${soft%:*}
+	check_match "--rlimit $spec" "$label +$soft +$hard( |$)" "$(printf '%s\n' "$got" | grep "^$label")"
+done <<<"$limits"
+check "--rlimit SOFT alone sets both" "77 77" "$("$SBX" exec --rlimit nofile=77 "$SOCK" sh -c 'echo $(ulimit -Sn) $(ulimit -Hn)')"
+msg=$("$SBX" exec --rlimit bogus=1 "$SOCK" true 2>&1); rc=$?
+check "unknown rlimit gives 125" 125 $rc
+check_match "unknown rlimit lists the names" 'unknown limit "bogus"; the names are: cpu fsize data stack core rss nproc nofile memlock as locks sigpending msgqueue nice rtprio rttime' "$msg"
+msg=$("$SBX" exec --rlimit nofile=9:3 "$SOCK" true 2>&1); rc=$?
+check "soft over hard gives 125" 125 $rc
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":1,"cmd":"true","rlimits":{"nofiles":[1,2]}}' --expect 1)
+check_match "protocol: unknown rlimit refused" '"code":"bad_message".*nofiles' "$r"
+
 msg=$("$SBX" exec --time "$SOCK" true 2>&1)
 check_match "--time prints the timing" '^sbx: time: total [0-9.]+ ms \(queue [0-9.]+ ms, execute [0-9.]+ ms\)$' "$msg"
 finish
