@@ -51,7 +51,8 @@ _sbx_paths()
 _sbx_takes_arg()
 {
 	case $1 in
-	--token-file | --ca-file | --workdir | --env | --env-file | --timeout | --kill-grace)
+	--token-file | --ca-file | --workdir | --env | --env-file | --timeout | --kill-grace | \
+		--stdin-file | --stdin-data | --rlimit)
 		return 0
 		;;
 	esac
@@ -65,6 +66,26 @@ _sbx_add()
 	while IFS= read -r w; do
 		COMPREPLY+=("$2$w")
 	done
+}
+
+# --rlimit NAME=SOFT[:HARD]: the 16 names with "=", then "unlimited".
+_sbx_rlimits()
+{
+	local cur=$1 pfx=$2
+	local names="cpu fsize data stack core rss nproc nofile memlock as locks
+		sigpending msgqueue nice rtprio rttime"
+	if [[ $cur == *=* ]]; then
+		# SOFT, or HARD after "SOFT:": a number, or "unlimited".
+		local val=${cur#*=}
+		if [[ $val == *:* ]]; then
+			pfx+=${cur%:*}: val=${val##*:}
+		else
+			pfx+=${cur%%=*}=
+		fi
+		_sbx_add "$pfx" < <(compgen -W unlimited -- "$val")
+	else
+		_sbx_add "$pfx" < <(compgen -W "$names" -S = -- "$cur")
+	fi
 }
 
 _sbx_targets()
@@ -87,8 +108,8 @@ _sbx()
 	local commands="exec shell help"
 	local top_opts="--help -h --version -V --list-commands"
 	# sbx exec and sbx shell share one option table.
-	local exec_opts="--interactive -i --workdir -w --env -e --env-file --timeout
-		--kill-grace --time --token-file --ca-file --help -h"
+	local exec_opts="--interactive -i --stdin-file --stdin-data --workdir -w --env -e
+		--env-file --timeout --kill-grace --rlimit --time --token-file --ca-file --help -h"
 
 	_sbx_split
 	cur=$_sbx_cur
@@ -133,8 +154,10 @@ _sbx()
 			# NAME=VALUE, or NAME alone to pass ours: offer our names.
 			mapfile -t COMPREPLY < <(compgen -e -- "$cur")
 			compopt -o nospace 2>/dev/null
-		elif [[ $prev == --timeout || $prev == --kill-grace ]]; then
-			: # a DURATION: nothing to offer
+		elif [[ $prev == --timeout || $prev == --kill-grace || $prev == --stdin-data ]]; then
+			: # a DURATION or a STRING: nothing to offer
+		elif [[ $prev == --rlimit ]]; then
+			_sbx_rlimits "$cur" ""
 		elif _sbx_takes_arg "$prev"; then
 			_sbx_add "" < <(_sbx_paths "$cur")
 			files=1
@@ -143,9 +166,12 @@ _sbx()
 			files=1
 		elif [[ $cur == --env=* ]]; then
 			_sbx_add "--env=" < <(compgen -e -- "${cur#*=}")
-		elif [[ $cur == --timeout=* || $cur == --kill-grace=* ]]; then
+		elif [[ $cur == --timeout=* || $cur == --kill-grace=* || $cur == --stdin-data=* ]]; then
 			:
-		elif [[ $cur == --token-file=* || $cur == --ca-file=* || $cur == --env-file=* ]]; then
+		elif [[ $cur == --rlimit=* ]]; then
+			_sbx_rlimits "${cur#*=}" "--rlimit="
+		elif [[ $cur == --token-file=* || $cur == --ca-file=* || $cur == --env-file=* ||
+			$cur == --stdin-file=* ]]; then
 			_sbx_add "${cur%%=*}=" < <(_sbx_paths "${cur#*=}")
 			files=1
 		elif [[ $cur == -* ]]; then
@@ -164,8 +190,8 @@ _sbx()
 		fi
 	fi
 
-	# No space after "unix:", "ws://", "--token-file=", "--ca-file=" or a
-	# directory.
+	# No space after "unix:", "ws://", "--token-file=", "--ca-file=", an
+	# rlimit "NAME=" or a directory.
 	for w in "${COMPREPLY[@]}"; do
 		if [[ $w == *[/:=] ]]; then
 			compopt -o nospace 2>/dev/null

@@ -7,7 +7,8 @@ function __sbx_target_index
     set -l i 1
     while test $i -le (count $args)
         switch $args[$i]
-            case --token-file --ca-file --workdir --env --env-file --timeout --kill-grace
+            case --token-file --ca-file --workdir --env --env-file --timeout --kill-grace \
+                    --stdin-file --stdin-data --rlimit
                 set i (math $i + 2)
                 continue
             case '-*'
@@ -63,6 +64,22 @@ function __sbx_targets
     end
 end
 
+# --rlimit NAME=SOFT[:HARD]: the 16 names, then "unlimited".
+function __sbx_rlimits
+    set -l tok (string replace -r -- '^--rlimit=' '' (commandline -ct))
+    if string match -q '*=*' -- $tok
+        printf '%s\tnumber, or unlimited\n' (string replace -r -- '[^=:]*$' '' $tok)unlimited
+        return
+    end
+    printf '%s\n' cpu=\t'CPU time (seconds)' fsize=\t'Size of a file written (bytes)' \
+        data=\t'Data segment (bytes)' stack=\t'Stack (bytes)' core=\t'Core file (bytes)' \
+        rss=\t'Resident set (bytes)' nproc=\t'Processes of the user' \
+        nofile=\t'Open file descriptors' memlock=\t'Locked memory (bytes)' \
+        as=\t'Address space (bytes)' locks=\t'File locks' sigpending=\t'Queued signals' \
+        msgqueue=\t'POSIX message queues (bytes)' nice=\t'Lowest nice value is 20 minus the limit' \
+        rtprio=\t'Real-time priority' rttime=\t'Real-time CPU time without blocking (microseconds)'
+end
+
 set -l cmds exec shell help
 complete -c sbx -f
 
@@ -79,11 +96,14 @@ complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcom
 
 # sbx exec|shell [OPTIONS] TARGET ...: one option table for both.
 complete -c sbx -n __sbx_needs_target -s i -l interactive -d 'Send stdin to the command (EOF closes its stdin)'
+complete -c sbx -n __sbx_needs_target -l stdin-file -r -F -d "Send FILE as the command's stdin, then EOF"
+complete -c sbx -n __sbx_needs_target -l stdin-data -x -d "Send STRING as the command's stdin, then EOF"
 complete -c sbx -n __sbx_needs_target -s w -l workdir -x -a '(__fish_complete_directories)' -d 'Run in DIR (missing or not a directory: exit 125)'
 complete -c sbx -n __sbx_needs_target -s e -l env -x -a '(set --names --export)' -d "Set K=V in the command's environment; K alone passes ours"
 complete -c sbx -n __sbx_needs_target -l env-file -r -F -d 'Read K=V lines from FILE (# comments)'
 complete -c sbx -n __sbx_needs_target -l timeout -x -d 'Agent sends TERM at DURATION (500ms, 30s, 5m), then KILL; exit 124'
 complete -c sbx -n __sbx_needs_target -l kill-grace -x -d 'Between TERM and KILL on timeout (default 2s)'
+complete -c sbx -n __sbx_needs_target -l rlimit -x -a '(__sbx_rlimits)' -d 'Resource limit NAME=SOFT[:HARD] (nofile=1024, cpu=10:20, core=unlimited)'
 complete -c sbx -n __sbx_needs_target -l time -d 'Print total, queue and execute time on stderr after'
 complete -c sbx -n __sbx_needs_target -l token-file -r -F -d 'Bearer token for the agent (else $SBX_TOKEN)'
 complete -c sbx -n __sbx_needs_target -l ca-file -r -F -d 'Trust this PEM CA for wss:// (else the system CA store)'

@@ -217,7 +217,7 @@ static int env_decode(json_t *obj, struct msg_exec *x, struct proto_error *e)
 static int exec_check_fields(json_t *o, struct proto_error *e)
 {
 	static const char *const known[] = {"type", "id", "cmd", "args", "cwd", "env", "stdin",
-					    "timeout_ms", "kill_grace_ms", "rlimits"};
+					    "timeout_ms", "kill_grace_ms", "rlimits", "user"};
 	const char *k;
 	json_t *v;
 	size_t i;
@@ -301,8 +301,12 @@ static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 		x->args = calloc(1, sizeof *x->args);
 	else if (strings_decode(v, "args", PROTO_MAX_ARGS, &x->args, &x->nargs, e) < 0)
 		return -1;
-	if (get_str(o, "cwd", 0, &x->cwd, e) < 0)
+	if (get_str(o, "cwd", 0, &x->cwd, e) < 0 || get_str(o, "user", 0, &x->user, e) < 0)
 		return -1;
+	if (x->user && *x->user == '\0') {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"user\" is empty");
+		return -1;
+	}
 	v = json_object_get(o, "env");
 	if (v && !json_is_object(v)) {
 		proto_error_set(e, PERR_BAD_MESSAGE, "field \"env\" must be an object of strings");
@@ -345,6 +349,8 @@ static void exec_encode(json_t *o, const struct msg *m)
 	json_object_set_new(o, "args", args);
 	if (x->cwd)
 		json_object_set_new(o, "cwd", json_string(x->cwd));
+	if (x->user)
+		json_object_set_new(o, "user", json_string(x->user));
 	if (x->nenv) {
 		env = json_object();
 		for (size_t i = 0; i < x->nenv; i++) {
@@ -665,6 +671,7 @@ void msg_free(struct msg *m)
 		free(m->u.exec.cmd);
 		strv_free(m->u.exec.args);
 		free(m->u.exec.cwd);
+		free(m->u.exec.user);
 		strv_free(m->u.exec.env);
 		break;
 	case MSG_FAILED:

@@ -90,6 +90,7 @@ struct msg_exec {
 	char **args; /* args[nargs] == NULL; cmd is not repeated here */
 	size_t nargs;
 	char *cwd;   /* NULL: the agent's default */
+	char *user;  /* NAME, UID, NAME:GROUP or UID:GID; NULL: the agent's */
 	char **env;  /* "K=V" strings, env[nenv] == NULL */
 	size_t nenv;
 	enum stdin_mode stdin_mode;

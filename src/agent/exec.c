@@ -332,6 +332,7 @@ static void send_failed(struct conn *c, uint32_t id, const struct spawn_res *r,
 {
 	struct msg m = {.type = MSG_FAILED, .id = id};
 	const char *what = r->kind == FAIL_BAD_CWD ? req->cwd
+			   : r->kind == FAIL_BAD_USER ? req->user
 			   : strcmp(r->stage, "rlimit") == 0 ? "setting a resource limit"
 							      : req->cmd;
 
@@ -343,17 +344,41 @@ static void send_failed(struct conn *c, uint32_t id, const struct spawn_res *r,
 	free(m.u.failed.message);
 }
 
+static void send_user_failed(struct conn *c, uint32_t id, int err, const char *why)
+{
+	struct msg m = {.type = MSG_FAILED, .id = id};
+
+	m.u.failed.kind = FAIL_BAD_USER;
+	m.u.failed.err = err;
+	m.u.failed.stage = "user";
+	m.u.failed.message = (char *)why;
+	conn_send(c, &m);
+}
+
 void exec_start(struct conn *c, const struct msg *m, double t_recv)
 {
 	const struct msg_exec *req = &m->u.exec;
 	struct spawn_req sr = {req->cmd, req->args, req->cwd, req->env,
-			       req->stdin_mode == STDIN_PIPE, req->rlimits, req->nrlimits};
+			       req->stdin_mode == STDIN_PIPE, req->rlimits, req->nrlimits, NULL};
 	struct spawn_res res;
+	struct user_ids user;
+	char why[200];
+	int rc;
 	struct msg started = {.type = MSG_STARTED, .id = m->id};
 	struct exec *x;
 	double t_start = clock_ms();
 
-	if (spawn_start(&sr, &res) < 0) {
+	if (req->user) {
+		if (user_resolve(req->user, &user, &rc, why, sizeof why) < 0) {
+			send_user_failed(c, m->id, rc, why);
+			return;
+		}
+		sr.user = &user;
+	}
+	rc = spawn_start(&sr, &res);
+	if (req->user)
+		user_free(&user);
+	if (rc < 0) {
 		log_debug("exec %u: %s failed at %s: %s", m->id, req->cmd, res.stage,
 			  strerror(res.err));
 		send_failed(c, m->id, &res, req);

@@ -338,7 +338,7 @@ static int open_listeners(struct addr *ls, int nls)
 			/* The address was free a moment ago (tcp_addr_free), so
 			 * a TCP failure here is lws refusing the certificate. */
 			log_error("cannot listen on %s: %s", ls[i].text,
-				  ls[i].is_unix ? "cannot bind the socket (does its directory exist?)"
+				  ls[i].is_unix ? "cannot bind the socket (does its directory exist, and may we write there?)"
 				  : agent.tls_cert ? "cannot load --tls-cert/--tls-key (not PEM, or not a pair?)"
 						   : "address in use or not available here");
 			return i;

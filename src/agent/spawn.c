@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -21,9 +22,9 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-enum stage { ST_PIPE, ST_FORK, ST_SETSID, ST_STDIO, ST_RLIMIT, ST_CHDIR, ST_EXEC };
+enum stage { ST_PIPE, ST_FORK, ST_SETSID, ST_STDIO, ST_RLIMIT, ST_USER, ST_CHDIR, ST_EXEC };
 static const char *const stage_names[] = {"pipe", "fork", "setsid", "stdio",
-					  "rlimit", "chdir", "exec"};
+					  "rlimit", "user", "chdir", "exec"};
 
 struct spawn_report {
 	int stage;
@@ -74,6 +75,10 @@ static void child_run(const struct spawn_req *req, char **argv, char **envp, int
 		if (setrlimit(l->resource, &rl) < 0)
 			child_fail(rep, ST_RLIMIT);
 	}
+	/* Groups first, the uid last: after setuid there is no way back. */
+	if (req->user && req->user->change && (setgroups((size_t)req->user->ngroups, req->user->groups) < 0 ||
+			  setgid(req->user->gid) < 0 || setuid(req->user->uid) < 0))
+		child_fail(rep, ST_USER);
 	if (req->cwd && chdir(req->cwd) < 0)
 		child_fail(rep, ST_CHDIR);
 	execvpe(req->cmd, argv, envp);
@@ -116,9 +121,11 @@ static int env_overridden(const char *kv, char *const *env)
 	return 0;
 }
 
-/* The agent's environment with the request's K=V on top. */
+/* The agent's environment, the user's HOME, USER and LOGNAME over it, and
+ * the request's K=V over both. */
 static char **envp_build(const struct spawn_req *req)
 {
+	char *const *uenv = req->user ? req->user->env : NULL;
 	size_t n = 0, m = 0, i = 0;
 	char **envp;
 
@@ -126,8 +133,11 @@ static char **envp_build(const struct spawn_req *req)
 		n++;
 	while (req->env && req->env[m])
 		m++;
-	envp = xcalloc(n + m + 1, sizeof *envp);
+	envp = xcalloc(n + m + 4, sizeof *envp);
 	for (char **e = environ; *e; e++)
+		if (!env_overridden(*e, req->env) && !env_overridden(*e, uenv))
+			envp[i++] = *e;
+	for (char *const *e = uenv; e && *e; e++)
 		if (!env_overridden(*e, req->env))
 			envp[i++] = *e;
 	for (size_t k = 0; k < m; k++)
@@ -139,6 +149,8 @@ static enum fail_kind kind_of(enum stage st, int err)
 {
 	if (st == ST_CHDIR)
 		return FAIL_BAD_CWD;
+	if (st == ST_USER)
+		return FAIL_BAD_USER;
 	if (st != ST_EXEC)
 		return FAIL_SPAWN;
 	if (err == ENOENT || err == ENOTDIR)

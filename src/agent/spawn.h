@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "proto.h"
+#include "user.h"
 
 struct spawn_req {
 	const char *cmd;
@@ -18,6 +19,7 @@ struct spawn_req {
 	int stdin_pipe;    /* 0: /dev/null */
 	const struct msg_rlimit *rlimits;
 	size_t nrlimits;
+	const struct user_ids *user; /* NULL: the agent's own */
 };
 
 struct spawn_res {

@@ -30,6 +30,7 @@ static const struct cmd_opt exec_opts[] = {
 	{"interactive", 'i', NULL, "send our stdin to the command (EOF closes its stdin)"},
 	{"stdin-file", OPT_STDIN_FILE, "FILE", "send FILE as the command's stdin, then EOF"},
 	{"stdin-data", OPT_STDIN_DATA, "STRING", "send STRING as the command's stdin, then EOF"},
+	{"user", 'u', "NAME|UID[:GID]", "run as this user (the agent must run as root to switch)"},
 	{"workdir", 'w', "DIR", "run in DIR (missing or not a directory: exit 125)"},
 	{"env", 'e', "K=V", "set K in the command's environment; K alone passes ours"},
 	{"env-file", OPT_ENV_FILE, "FILE", "read K=V lines from FILE (# comments)"},
@@ -175,6 +176,10 @@ static void on_failed(struct sbx_exec *x, void *arg, const struct msg_failed *f)
 		break;
 	case FAIL_BAD_CWD:
 		fprintf(stderr, "sbx: working directory %s\n", f->message);
+		run_end(arg, EXIT_SBX);
+		break;
+	case FAIL_BAD_USER:
+		fprintf(stderr, "sbx: user: %s\n", f->message);
 		run_end(arg, EXIT_SBX);
 		break;
 	default:
@@ -466,6 +471,9 @@ static int exec_option(const struct cmd_entry *cmd, int c, char **argv,
 		return 0;
 	case 'w':
 		req->cwd = optarg;
+		return 0;
+	case 'u':
+		req->user = optarg;
 		return 0;
 	case 'e':
 	case OPT_ENV_FILE:

@@ -89,6 +89,29 @@ check "soft over hard gives 125" 125 $rc
 r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":1,"cmd":"true","rlimits":{"nofiles":[1,2]}}' --expect 1)
 check_match "protocol: unknown rlimit refused" '"code":"bad_message".*nofiles' "$r"
 
+# Users (this agent runs as root, as the tests do).
+check "-u NAME" "65534 65534 /nonexistent nobody" \
+	"$("$SBX" exec -u nobody "$SOCK" sh -c 'echo $(id -u) $(id -g) $HOME $USER')"
+check "-u UID without an entry: gid 0" "1234 0" "$("$SBX" exec -u 1234 "$SOCK" sh -c 'echo $(id -u) $(id -g)')"
+check "-u UID:GID" "1234 5678 5678" "$("$SBX" exec -u 1234:5678 "$SOCK" sh -c 'echo $(id -u) $(id -g) $(id -G)')"
+msg=$("$SBX" exec -u no-such-user "$SOCK" id 2>&1); rc=$?
+check "unknown user gives 125" 125 $rc
+check_match "unknown user named" 'unknown user "no-such-user"' "$msg"
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":4,"cmd":"id","user":"no-such-user"}' --expect 1)
+check_match "protocol: failed bad_user" '"type":"failed","id":4,"kind":"bad_user","errno":2,"stage":"user"' "$r"
+if command -v setpriv >/dev/null; then
+	chmod 755 "$T"
+	mkdir "$T/nb" && chown 65534 "$T/nb"
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$SBX_AGENT" --listen unix:"$T/nb/nobody.sock" 2>"$T/nobody.log" &
+	AGENT_PIDS="$AGENT_PIDS $!"
+	wait_listening "$T/nobody.log" || cat "$T/nobody.log"
+	msg=$("$SBX" exec -u root unix:"$T/nb/nobody.sock" id 2>&1); rc=$?
+	check "agent not root: switching refused with 125" 125 $rc
+	check_match "agent not root: says why" 'runs as uid 65534 and cannot switch.*run it as root' "$msg"
+	check "agent not root: own user still fine" 65534 "$("$SBX" exec -u 65534:65534 unix:"$T/nb/nobody.sock" id -u)"
+fi
+
 msg=$("$SBX" exec --time "$SOCK" true 2>&1)
 check_match "--time prints the timing" '^sbx: time: total [0-9.]+ ms \(queue [0-9.]+ ms, execute [0-9.]+ ms\)$' "$msg"
 finish
