@@ -47,16 +47,16 @@ _sbx_paths()
 }
 
 # True when option word $1 takes the next word as its argument: one of
-# the long options below, or -w / -e, alone or ending a cluster (-iw).
+# the long options below, or -w, -e or -u, alone or ending a cluster (-iw).
 _sbx_takes_arg()
 {
 	case $1 in
-	--token-file | --ca-file | --workdir | --env | --env-file | --timeout | --kill-grace | \
+	--token-file | --ca-file | --workdir | --user | --env | --env-file | --timeout | --kill-grace | \
 		--stdin-file | --stdin-data | --rlimit)
 		return 0
 		;;
 	esac
-	[[ $1 =~ ^-[ih]*[we]$ ]]
+	[[ $1 =~ ^-[ih]*[weu]$ ]]
 }
 
 # Candidates for $1 with prefix $2, one per line on stdin, into COMPREPLY.
@@ -108,7 +108,7 @@ _sbx()
 	local commands="exec shell help"
 	local top_opts="--help -h --version -V --list-commands"
 	# sbx exec and sbx shell share one option table.
-	local exec_opts="--interactive -i --stdin-file --stdin-data --workdir -w --env -e
+	local exec_opts="--interactive -i --stdin-file --stdin-data --user -u --workdir -w --env -e
 		--env-file --timeout --kill-grace --rlimit --time --token-file --ca-file --help -h"
 
 	_sbx_split

@@ -7,13 +7,13 @@ function __sbx_target_index
     set -l i 1
     while test $i -le (count $args)
         switch $args[$i]
-            case --token-file --ca-file --workdir --env --env-file --timeout --kill-grace \
+            case --token-file --ca-file --workdir --user --env --env-file --timeout --kill-grace \
                     --stdin-file --stdin-data --rlimit
                 set i (math $i + 2)
                 continue
             case '-*'
-                # -w and -e take the next word, also ending a cluster (-iw).
-                if string match -qr -- '^-[ih]*[we]$' $args[$i]
+                # -w, -e and -u take the next word, also ending a cluster (-iw).
+                if string match -qr -- '^-[ih]*[weu]$' $args[$i]
                     set i (math $i + 2)
                     continue
                 end
@@ -98,6 +98,7 @@ complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcom
 complete -c sbx -n __sbx_needs_target -s i -l interactive -d 'Send stdin to the command (EOF closes its stdin)'
 complete -c sbx -n __sbx_needs_target -l stdin-file -r -F -d "Send FILE as the command's stdin, then EOF"
 complete -c sbx -n __sbx_needs_target -l stdin-data -x -d "Send STRING as the command's stdin, then EOF"
+complete -c sbx -n __sbx_needs_target -s u -l user -x -a '(__fish_complete_users)' -d 'Run as this user (the agent must run as root to switch)'
 complete -c sbx -n __sbx_needs_target -s w -l workdir -x -a '(__fish_complete_directories)' -d 'Run in DIR (missing or not a directory: exit 125)'
 complete -c sbx -n __sbx_needs_target -s e -l env -x -a '(set --names --export)' -d "Set K=V in the command's environment; K alone passes ours"
 complete -c sbx -n __sbx_needs_target -l env-file -r -F -d 'Read K=V lines from FILE (# comments)'
