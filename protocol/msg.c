@@ -217,7 +217,7 @@ static int env_decode(json_t *obj, struct msg_exec *x, struct proto_error *e)
 static int exec_check_fields(json_t *o, struct proto_error *e)
 {
 	static const char *const known[] = {"type", "id", "cmd", "args", "cwd", "env", "stdin",
-					    "timeout_ms", "kill_grace_ms", "rlimits", "user"};
+					    "timeout_ms", "kill_grace_ms", "rlimits", "user", "tty"};
 	const char *k;
 	json_t *v;
 	size_t i;
@@ -277,6 +277,23 @@ static int rlimits_decode(json_t *obj, struct msg_exec *x, struct proto_error *e
 	return 0;
 }
 
+/* "tty": {"rows": 24, "cols": 80} */
+static int tty_decode(json_t *obj, struct msg_exec *x, struct proto_error *e)
+{
+	uint64_t rows = 0, cols = 0;
+
+	if (!json_is_object(obj) || get_count(obj, "rows", 65535, &rows, e) < 0 ||
+	    get_count(obj, "cols", 65535, &cols, e) < 0 || rows == 0 || cols == 0) {
+		proto_error_set(e, PERR_BAD_MESSAGE,
+				"field \"tty\" must be {\"rows\": 1..65535, \"cols\": 1..65535}");
+		return -1;
+	}
+	x->tty = 1;
+	x->rows = (uint16_t)rows;
+	x->cols = (uint16_t)cols;
+	return 0;
+}
+
 static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 {
 	struct msg_exec *x = &m->u.exec;
@@ -317,6 +334,8 @@ static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 	uint64_t ms;
 	if ((v = json_object_get(o, "rlimits")) && rlimits_decode(v, x, e) < 0)
 		return -1;
+	if ((v = json_object_get(o, "tty")) && tty_decode(v, x, e) < 0)
+		return -1;
 	if (get_count(o, "timeout_ms", UINT32_MAX, &ms, e) < 0)
 		return -1;
 	x->timeout_ms = (uint32_t)ms;
@@ -351,6 +370,8 @@ static void exec_encode(json_t *o, const struct msg *m)
 		json_object_set_new(o, "cwd", json_string(x->cwd));
 	if (x->user)
 		json_object_set_new(o, "user", json_string(x->user));
+	if (x->tty)
+		json_object_set_new(o, "tty", json_pack("{s:i,s:i}", "rows", x->rows, "cols", x->cols));
 	if (x->nenv) {
 		env = json_object();
 		for (size_t i = 0; i < x->nenv; i++) {

@@ -91,6 +91,8 @@ struct msg_exec {
 	size_t nargs;
 	char *cwd;   /* NULL: the agent's default */
 	char *user;  /* NAME, UID, NAME:GROUP or UID:GID; NULL: the agent's */
+	int tty;     /* a PTY of rows x cols for stdin, stdout and stderr */
+	uint16_t rows, cols;
 	char **env;  /* "K=V" strings, env[nenv] == NULL */
 	size_t nenv;
 	enum stdin_mode stdin_mode;

@@ -359,7 +359,8 @@ void exec_start(struct conn *c, const struct msg *m, double t_recv)
 {
 	const struct msg_exec *req = &m->u.exec;
 	struct spawn_req sr = {req->cmd, req->args, req->cwd, req->env,
-			       req->stdin_mode == STDIN_PIPE, req->rlimits, req->nrlimits, NULL};
+			       req->stdin_mode == STDIN_PIPE, req->rlimits, req->nrlimits, NULL,
+			       req->tty, req->rows, req->cols};
 	struct spawn_res res;
 	struct user_ids user;
 	char why[200];
@@ -394,7 +395,8 @@ void exec_start(struct conn *c, const struct msg *m, double t_recv)
 	agent.execs = x;
 	c->nexecs++;
 	x->out[0] = watch_new(agent.vh, res.out_fd, &out_ops, x);
-	x->out[1] = watch_new(agent.vh, res.err_fd, &out_ops, x);
+	if (res.err_fd >= 0)
+		x->out[1] = watch_new(agent.vh, res.err_fd, &out_ops, x);
 	if (res.in_fd >= 0)
 		x->in = watch_new(agent.vh, res.in_fd, &in_ops, x);
 	log_debug("exec %u: started %s as pid %d", x->id, req->cmd, (int)x->pid);

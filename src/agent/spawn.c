@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -56,13 +57,16 @@ static void child_reset_signals(void)
 
 /* Runs in the vfork child, on the parent's memory: system calls only, no
  * allocation; argv and envp were built by the parent. */
-static void child_run(const struct spawn_req *req, char **argv, char **envp, int in,
-		      int out, int err, int rep)
+static void child_run(const struct spawn_req *req, char **argv, char **envp,
+		      const int fds[3], int rep)
 {
 	child_reset_signals();
 	if (setsid() < 0)
 		child_fail(rep, ST_SETSID);
-	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+	if (dup2(fds[0], 0) < 0 || dup2(fds[1], 1) < 0 || dup2(fds[2], 2) < 0)
+		child_fail(rep, ST_STDIO);
+	/* The new session's controlling terminal: ^C, job control, SIGHUP. */
+	if (req->tty && ioctl(0, TIOCSCTTY, 0) < 0)
 		child_fail(rep, ST_STDIO);
 	/* Nothing of the agent's leaks into the command. */
 	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -88,13 +92,13 @@ static void child_run(const struct spawn_req *req, char **argv, char **envp, int
 /* vfork: no page tables copied and no copy-on-write faults in the agent
  * afterwards; the agent waits for the exec (read_report) in any case. In
  * a function of its own so no caller's local lives across it. */
-static pid_t child_start(const struct spawn_req *req, char **argv, char **envp, int in,
-			 int out, int err, int rep)
+static pid_t child_start(const struct spawn_req *req, char **argv, char **envp,
+			 const int fds[3], int rep)
 {
 	pid_t pid = vfork();
 
 	if (pid == 0)
-		child_run(req, argv, envp, in, out, err, rep);
+		child_run(req, argv, envp, fds, rep);
 	return pid;
 }
 
@@ -191,25 +195,99 @@ static int read_report(pid_t pid, int fd, struct spawn_res *res)
 	return -1;
 }
 
+/* The command's stdin, stdout and stderr (child side) and our ends. */
+struct stdio {
+	int child[3];
+	int in, out, err; /* -1: none */
+};
+
+static void stdio_close_child(struct stdio *io)
+{
+	for (int i = 0; i < 3; i++) {
+		if (io->child[i] < 0)
+			continue;
+		/* With a PTY all three are one fd: close it once. */
+		for (int j = i + 1; j < 3; j++)
+			if (io->child[j] == io->child[i])
+				io->child[j] = -1;
+		close(io->child[i]);
+		io->child[i] = -1;
+	}
+}
+
+static void stdio_close(struct stdio *io)
+{
+	stdio_close_child(io);
+	if (io->in >= 0)
+		close(io->in);
+	if (io->out >= 0)
+		close(io->out);
+	if (io->err >= 0)
+		close(io->err);
+	io->in = io->out = io->err = -1;
+}
+
+static int stdio_pipes(const struct spawn_req *req, struct stdio *io)
+{
+	int p[2];
+
+	if (req->stdin_pipe) {
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return -1;
+		io->child[0] = p[0], io->in = p[1];
+	} else if ((io->child[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+		return -1;
+	}
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	io->out = p[0], io->child[1] = p[1];
+	/* Fewer wakeups per byte on bulk output. */
+	fcntl(io->out, F_SETPIPE_SZ, 256 * 1024);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	io->err = p[0], io->child[2] = p[1];
+	return 0;
+}
+
+/* One PTY for all three: stdout and stderr arrive merged, as a terminal
+ * shows them. Our stdin side is a second fd on the master, so that
+ * reading and writing are two watches. */
+static int stdio_pty(const struct spawn_req *req, struct stdio *io)
+{
+	struct winsize ws = {.ws_row = req->rows, .ws_col = req->cols};
+	char name[64];
+	int slave;
+
+	if ((io->out = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 ||
+	    grantpt(io->out) < 0 || unlockpt(io->out) < 0 ||
+	    ptsname_r(io->out, name, sizeof name) != 0 ||
+	    ioctl(io->out, TIOCSWINSZ, &ws) < 0)
+		return -1;
+	if ((slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+		return -1;
+	io->child[0] = io->child[1] = io->child[2] = slave;
+	if (req->stdin_pipe && (io->in = fcntl(io->out, F_DUPFD_CLOEXEC, 0)) < 0)
+		return -1;
+	return 0;
+}
+
 int spawn_start(const struct spawn_req *req, struct spawn_res *res)
 {
-	int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, rep[2] = {-1, -1};
+	struct stdio io = {{-1, -1, -1}, -1, -1, -1};
+	int rep[2] = {-1, -1};
 	char **argv, **envp;
 	int rc;
 
 	memset(res, 0, sizeof *res);
-	res->in_fd = -1;
-	if ((req->stdin_pipe ? pipe2(in, O_CLOEXEC) : (in[0] = open("/dev/null", O_RDONLY | O_CLOEXEC))) < 0 ||
-	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
+	res->in_fd = res->out_fd = res->err_fd = -1;
+	if ((req->tty ? stdio_pty(req, &io) : stdio_pipes(req, &io)) < 0 ||
 	    pipe2(rep, O_CLOEXEC) < 0) {
-		res->kind = FAIL_SPAWN, res->err = errno, res->stage = "pipe";
+		res->kind = FAIL_SPAWN, res->err = errno, res->stage = req->tty ? "pty" : "pipe";
 		goto fail;
 	}
-	/* Fewer wakeups per byte on bulk output. */
-	fcntl(out[0], F_SETPIPE_SZ, 256 * 1024);
 	argv = argv_build(req);
 	envp = envp_build(req);
-	res->pid = child_start(req, argv, envp, in[0], out[1], err[1], rep[1]);
+	res->pid = child_start(req, argv, envp, io.child, rep[1]);
 	free(argv);
 	free(envp);
 	if (res->pid < 0) {
@@ -221,17 +299,19 @@ int spawn_start(const struct spawn_req *req, struct spawn_res *res)
 	close(rep[0]), rep[0] = -1;
 	if (rc < 0)
 		goto fail;
-	close(in[0]), close(out[1]), close(err[1]);
-	res->in_fd = in[1];
-	res->out_fd = out[0];
-	res->err_fd = err[0];
-	fd_set_nonblock(res->out_fd, 1);
-	fd_set_nonblock(res->err_fd, 1);
+	stdio_close_child(&io);
+	res->in_fd = io.in;
+	res->out_fd = io.out;
+	res->err_fd = io.err;
 	if (res->in_fd >= 0)
 		fd_set_nonblock(res->in_fd, 1);
+	fd_set_nonblock(res->out_fd, 1);
+	if (res->err_fd >= 0)
+		fd_set_nonblock(res->err_fd, 1);
 	return 0;
 fail:
-	close_pair(in), close_pair(out), close_pair(err), close_pair(rep);
+	stdio_close(&io);
+	close_pair(rep);
 	res->pid = 0;
 	return -1;
 }

@@ -20,12 +20,14 @@ struct spawn_req {
 	const struct msg_rlimit *rlimits;
 	size_t nrlimits;
 	const struct user_ids *user; /* NULL: the agent's own */
+	int tty;                     /* one PTY of rows x cols for all three */
+	unsigned short rows, cols;
 };
 
 struct spawn_res {
 	pid_t pid;
 	int in_fd; /* -1 without a stdin pipe */
-	int out_fd, err_fd;
+	int out_fd, err_fd; /* with a PTY: out_fd is its master, err_fd -1 */
 	/* On failure: */
 	enum fail_kind kind;
 	int err;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -23,11 +24,14 @@
 
 enum {
 	OPT_TOKEN_FILE = 256, OPT_CA_FILE, OPT_ENV_FILE, OPT_TIMEOUT, OPT_KILL_GRACE, OPT_TIME,
-	OPT_STDIN_FILE, OPT_STDIN_DATA, OPT_RLIMIT,
+	OPT_STDIN_FILE, OPT_STDIN_DATA, OPT_RLIMIT, OPT_ROWS, OPT_COLS,
 };
 
 static const struct cmd_opt exec_opts[] = {
 	{"interactive", 'i', NULL, "send our stdin to the command (EOF closes its stdin)"},
+	{"tty", 't', NULL, "run in a PTY (stdout and stderr merged); -t alone never reads stdin"},
+	{"rows", OPT_ROWS, "N", "PTY rows (default: our terminal's, else 24)"},
+	{"cols", OPT_COLS, "N", "PTY columns (default: our terminal's, else 80)"},
 	{"stdin-file", OPT_STDIN_FILE, "FILE", "send FILE as the command's stdin, then EOF"},
 	{"stdin-data", OPT_STDIN_DATA, "STRING", "send STRING as the command's stdin, then EOF"},
 	{"user", 'u', "NAME|UID[:GID]", "run as this user (the agent must run as root to switch)"},
@@ -344,6 +348,19 @@ out:
 	return r.status;
 }
 
+/* Rows and columns not given: our terminal's, else 24x80. */
+static void tty_default_size(struct msg_exec *req)
+{
+	struct winsize ws = {0};
+
+	if (ioctl(1, TIOCGWINSZ, &ws) < 0 && ioctl(0, TIOCGWINSZ, &ws) < 0)
+		ws.ws_row = 24, ws.ws_col = 80;
+	if (req->rows == 0)
+		req->rows = ws.ws_row ? ws.ws_row : 24;
+	if (req->cols == 0)
+		req->cols = ws.ws_col ? ws.ws_col : 80;
+}
+
 /* After the options: TARGET and the command, then run it. */
 static int exec_finish(const struct cmd_entry *cmd, int argc, char **argv, int shell,
 		       struct exec_opts *o, struct msg_exec *req, char **shell_args)
@@ -373,6 +390,10 @@ static int exec_finish(const struct cmd_entry *cmd, int argc, char **argv, int s
 		req->args = argv + 2;
 		req->nargs = (size_t)argc - 2;
 	}
+	if ((req->rows || req->cols) && !req->tty)
+		return cmd_usage_error(cmd, "--rows and --cols need -t");
+	if (req->tty)
+		tty_default_size(req);
 	if (o->interactive + !!o->stdin_file + !!o->stdin_data > 1)
 		return cmd_usage_error(cmd, "give one of -i, --stdin-file and --stdin-data");
 	/* -i reads a dup, because lws closes what it adopts; it stays
@@ -441,6 +462,18 @@ static int rlimit_add(struct msg_exec *req, const char *spec, char *err, size_t 
 	return 0;
 }
 
+static int size_option(const struct cmd_entry *cmd, uint16_t *v, const char *text)
+{
+	char *end;
+	long n = strtol(text, &end, 10);
+
+	if (*text < '0' || *text > '9' || *end != '\0' || n < 1 || n > 65535)
+		return cmd_usage_error(cmd, "\"%s\" is not a terminal size (1-65535)", text);
+	*v = (uint16_t)n;
+	return 0;
+}
+
+
 static int bad_duration(const struct cmd_entry *cmd, const char *text)
 {
 	return cmd_usage_error(cmd, "\"%s\" is not a duration (500ms, 30s, 5m, 1h)", text);
@@ -475,6 +508,12 @@ static int exec_option(const struct cmd_entry *cmd, int c, char **argv,
 	case 'u':
 		req->user = optarg;
 		return 0;
+	case 't':
+		req->tty = 1;
+		return 0;
+	case OPT_ROWS:
+	case OPT_COLS:
+		return size_option(cmd, c == OPT_ROWS ? &req->rows : &req->cols, optarg);
 	case 'e':
 	case OPT_ENV_FILE:
 		if ((c == 'e' ? envlist_add(&o->env, optarg, err, sizeof err)

@@ -112,6 +112,29 @@ if command -v setpriv >/dev/null; then
 	check "agent not root: own user still fine" 65534 "$("$SBX" exec -u 65534:65534 unix:"$T/nb/nobody.sock" id -u)"
 fi
 
+# -t: a PTY of the given (else 24x80, no terminal here) size; stdout and
+# stderr merged as a terminal shows them; -t alone never reads our stdin.
+check "-t default size" "24 80" "$("$SBX" exec -t "$SOCK" stty size | tr -d '\r')"
+check "-t --rows --cols" "30 100" "$("$SBX" exec -t --rows 30 --cols 100 "$SOCK" stty size | tr -d '\r')"
+check_match "-t gives a terminal" '^/dev/pts/[0-9]+$' "$("$SBX" exec -t "$SOCK" tty | tr -d '\r')"
+"$SBX" exec -t "$SOCK" sh -c 'echo out; echo err >&2; exit 3' >"$T/tout" 2>"$T/terr"; rc=$?
+check "-t exit status" 3 $rc
+check "-t merges stderr into stdout" "out err" "$(tr -d '\r' <"$T/tout" | tr '\n' ' ' | sed 's/ $//')"
+check "-t leaves our stderr empty" 0 "$(wc -c <"$T/terr")"
+check "-t -i feeds the terminal" "got hi" \
+	"$(printf 'hi\n' | "$SBX" exec -t -i "$SOCK" sh -c 'read x; echo got $x' | tr -d '\r' | tail -n 1)"
+mkfifo "$T/tfifo"
+sleep 30 >"$T/tfifo" &
+holder=$!
+start=$(date +%s)
+"$SBX" exec -t "$SOCK" echo fine <"$T/tfifo" >/dev/null; rc=$?
+check "-t alone does not wait for our stdin" "0 fast" "$rc $([ $(( $(date +%s) - start )) -lt 5 ] && echo fast || echo slow)"
+kill $holder 2>/dev/null
+msg=$("$SBX" exec --rows 10 "$SOCK" true 2>&1); rc=$?
+check "--rows without -t gives 125" 125 $rc
+msg=$("$SBX" exec -t --cols 0 "$SOCK" true 2>&1); rc=$?
+check "--cols 0 gives 125" 125 $rc
+
 msg=$("$SBX" exec --time "$SOCK" true 2>&1)
 check_match "--time prints the timing" '^sbx: time: total [0-9.]+ ms \(queue [0-9.]+ ms, execute [0-9.]+ ms\)$' "$msg"
 finish

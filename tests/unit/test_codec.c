@@ -380,7 +380,9 @@ struct bad_row {
 
 static const struct bad_row bad_rows[] = {
 	/* An exec field v1 does not know would change what runs if ignored. */
-	FIELD("exec unknown field tty", EXEC(",'tty':{'rows':24}"), TO_A, "tty"),
+	FIELD("exec tty without cols", EXEC(",'tty':{'rows':24}"), TO_A, "tty"),
+	FIELD("exec tty not an object", EXEC(",'tty':true"), TO_A, "tty"),
+	FIELD("exec tty rows 0", EXEC(",'tty':{'rows':0,'cols':80}"), TO_A, "tty"),
 	FIELD("exec unknown field privileged", EXEC(",'privileged':true"), TO_A, "privileged"),
 	FIELD("exec empty user", EXEC(",'user':''"), TO_A, "user"),
 	FIELD("exec user not a string", EXEC(",'user':0"), TO_A, "user"),
@@ -635,7 +637,7 @@ static void error_id_test(void **state)
 		const char *json;
 		uint32_t id;
 	} rows[] = {
-		{"{\"type\":\"exec\",\"id\":7,\"cmd\":\"x\",\"tty\":\"n\"}", 7},
+		{"{\"type\":\"exec\",\"id\":7,\"cmd\":\"x\",\"mounts\":\"n\"}", 7},
 		{"{\"type\":\"exec\",\"id\":9,\"cmd\":5}", 9},
 		{"{\"type\":\"signal\",\"id\":3,\"signal\":\"NOPE\"}", 3},
 		{"{\"type\":\"exec\",\"id\":\"x\",\"cmd\":\"x\"}", 0},
