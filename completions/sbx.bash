@@ -47,16 +47,17 @@ _sbx_paths()
 }
 
 # True when option word $1 takes the next word as its argument: one of
-# the long options below, or -w, -e or -u, alone or ending a cluster (-iw).
+# the long options below, or -w, -e or -u, alone or ending a cluster of
+# flags (-iw, -itu).
 _sbx_takes_arg()
 {
 	case $1 in
 	--token-file | --ca-file | --workdir | --user | --env | --env-file | --timeout | --kill-grace | \
-		--stdin-file | --stdin-data | --rlimit)
+		--stdin-file | --stdin-data | --rlimit | --rows | --cols)
 		return 0
 		;;
 	esac
-	[[ $1 =~ ^-[ih]*[weu]$ ]]
+	[[ $1 =~ ^-[iht]*[weu]$ ]]
 }
 
 # Candidates for $1 with prefix $2, one per line on stdin, into COMPREPLY.
@@ -108,8 +109,8 @@ _sbx()
 	local commands="exec shell help"
 	local top_opts="--help -h --version -V --list-commands"
 	# sbx exec and sbx shell share one option table.
-	local exec_opts="--interactive -i --stdin-file --stdin-data --user -u --workdir -w --env -e
-		--env-file --timeout --kill-grace --rlimit --time --token-file --ca-file --help -h"
+	local exec_opts="--interactive -i --tty -t --rows --cols --stdin-file --stdin-data --user -u --workdir -w --env -e
+		--env-file --timeout --kill-grace --rlimit --json --time --token-file --ca-file --help -h"
 
 	_sbx_split
 	cur=$_sbx_cur
@@ -147,15 +148,16 @@ _sbx()
 	done
 
 	if [[ -z $target ]]; then
-		if [[ $prev == --workdir || $prev =~ ^-[ih]*w$ ]]; then
+		if [[ $prev == --workdir || $prev =~ ^-[iht]*w$ ]]; then
 			_sbx_add "" < <(_sbx_paths "$cur" -d)
 			files=1
-		elif [[ $prev == --env || $prev =~ ^-[ih]*e$ ]]; then
+		elif [[ $prev == --env || $prev =~ ^-[iht]*e$ ]]; then
 			# NAME=VALUE, or NAME alone to pass ours: offer our names.
 			mapfile -t COMPREPLY < <(compgen -e -- "$cur")
 			compopt -o nospace 2>/dev/null
-		elif [[ $prev == --timeout || $prev == --kill-grace || $prev == --stdin-data ]]; then
-			: # a DURATION or a STRING: nothing to offer
+		elif [[ $prev == --timeout || $prev == --kill-grace || $prev == --stdin-data ||
+			$prev == --rows || $prev == --cols ]]; then
+			: # a DURATION, a STRING or a number: nothing to offer
 		elif [[ $prev == --rlimit ]]; then
 			_sbx_rlimits "$cur" ""
 		elif _sbx_takes_arg "$prev"; then
@@ -166,7 +168,8 @@ _sbx()
 			files=1
 		elif [[ $cur == --env=* ]]; then
 			_sbx_add "--env=" < <(compgen -e -- "${cur#*=}")
-		elif [[ $cur == --timeout=* || $cur == --kill-grace=* || $cur == --stdin-data=* ]]; then
+		elif [[ $cur == --timeout=* || $cur == --kill-grace=* || $cur == --stdin-data=* ||
+			$cur == --rows=* || $cur == --cols=* ]]; then
 			:
 		elif [[ $cur == --rlimit=* ]]; then
 			_sbx_rlimits "${cur#*=}" "--rlimit="

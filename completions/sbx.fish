@@ -8,12 +8,12 @@ function __sbx_target_index
     while test $i -le (count $args)
         switch $args[$i]
             case --token-file --ca-file --workdir --user --env --env-file --timeout --kill-grace \
-                    --stdin-file --stdin-data --rlimit
+                    --stdin-file --stdin-data --rlimit --rows --cols
                 set i (math $i + 2)
                 continue
             case '-*'
-                # -w, -e and -u take the next word, also ending a cluster (-iw).
-                if string match -qr -- '^-[ih]*[weu]$' $args[$i]
+                # -w, -e and -u take the next word, also ending a cluster (-iw, -itu).
+                if string match -qr -- '^-[iht]*[weu]$' $args[$i]
                     set i (math $i + 2)
                     continue
                 end
@@ -96,6 +96,9 @@ complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcom
 
 # sbx exec|shell [OPTIONS] TARGET ...: one option table for both.
 complete -c sbx -n __sbx_needs_target -s i -l interactive -d 'Send stdin to the command (EOF closes its stdin)'
+complete -c sbx -n __sbx_needs_target -s t -l tty -d 'Run in a PTY (stdout and stderr merged); -t alone never reads stdin'
+complete -c sbx -n __sbx_needs_target -l rows -x -d "PTY rows, 1-65535 (needs -t; default: our terminal's, else 24)"
+complete -c sbx -n __sbx_needs_target -l cols -x -d "PTY columns, 1-65535 (needs -t; default: our terminal's, else 80)"
 complete -c sbx -n __sbx_needs_target -l stdin-file -r -F -d "Send FILE as the command's stdin, then EOF"
 complete -c sbx -n __sbx_needs_target -l stdin-data -x -d "Send STRING as the command's stdin, then EOF"
 complete -c sbx -n __sbx_needs_target -s u -l user -x -a '(__fish_complete_users)' -d 'Run as this user (the agent must run as root to switch)'
@@ -105,6 +108,7 @@ complete -c sbx -n __sbx_needs_target -l env-file -r -F -d 'Read K=V lines from 
 complete -c sbx -n __sbx_needs_target -l timeout -x -d 'Agent sends TERM at DURATION (500ms, 30s, 5m), then KILL; exit 124'
 complete -c sbx -n __sbx_needs_target -l kill-grace -x -d 'Between TERM and KILL on timeout (default 2s)'
 complete -c sbx -n __sbx_needs_target -l rlimit -x -a '(__sbx_rlimits)' -d 'Resource limit NAME=SOFT[:HARD] (nofile=1024, cpu=10:20, core=unlimited)'
+complete -c sbx -n __sbx_needs_target -l json -d 'Print one JSON object per event on stdout'
 complete -c sbx -n __sbx_needs_target -l time -d 'Print total, queue and execute time on stderr after'
 complete -c sbx -n __sbx_needs_target -l token-file -r -F -d 'Bearer token for the agent (else $SBX_TOKEN)'
 complete -c sbx -n __sbx_needs_target -l ca-file -r -F -d 'Trust this PEM CA for wss:// (else the system CA store)'

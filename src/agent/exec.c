@@ -47,6 +47,7 @@ struct exec {
 	uint64_t in_off;
 	int in_close_pending;
 	int in_broken; /* the command closed its end */
+	int tty;       /* stdin and stdout are one PTY */
 	int stalling; /* this exec's stdin backlog paused the connection */
 	uint64_t off[2];
 	size_t queued;
@@ -252,33 +253,41 @@ static const struct watch_ops in_ops = {
 	.closed = in_closed,
 };
 
-void exec_stdin(struct exec *x, const struct frame *f)
+static void in_queue(struct exec *x, const void *data, size_t len)
 {
-	struct chunk *c;
+	struct chunk *c = xmalloc(sizeof *c + len);
 
-	if (f->len == 0)
-		return;
-	c = xmalloc(sizeof *c + f->len);
 	c->next = NULL;
-	c->len = f->len;
+	c->len = len;
 	c->off = 0;
-	memcpy(c->data, f->data, f->len);
+	memcpy(c->data, data, len);
 	if (x->in_tail)
 		x->in_tail->next = c;
 	else
 		x->in_head = c;
 	x->in_tail = c;
-	x->in_bytes += f->len;
-	x->in_off += f->len;
+	x->in_bytes += len;
 	watch_want_write(x->in);
 	if (x->in_bytes > IN_HIGH)
 		in_stall(x, 1);
+}
+
+void exec_stdin(struct exec *x, const struct frame *f)
+{
+	if (f->len == 0)
+		return;
+	x->in_off += f->len;
+	in_queue(x, f->data, f->len);
 }
 
 void exec_stdin_close(struct exec *x)
 {
 	if (x->in == NULL)
 		return;
+	/* A terminal has no end of file to give: type its EOF key (^D),
+	 * which the command reads as EOF at the start of a line. */
+	if (x->tty)
+		in_queue(x, "\x04", 1);
 	x->in_close_pending = 1;
 	if (x->in_head == NULL)
 		in_close(x);
@@ -400,6 +409,7 @@ void exec_start(struct conn *c, const struct msg *m, double t_recv)
 	if (res.in_fd >= 0)
 		x->in = watch_new(agent.vh, res.in_fd, &in_ops, x);
 	log_debug("exec %u: started %s as pid %d", x->id, req->cmd, (int)x->pid);
+	x->tty = req->tty;
 	x->kill_grace_ms = req->kill_grace_ms ? req->kill_grace_ms : PROTO_KILL_GRACE_MS;
 	if (req->timeout_ms)
 		lws_sul_schedule(agent.ctx, 0, &x->timeout_sul, timeout_fire,

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "duration.h"
 #include "envlist.h"
+#include "events.h"
 #include "fdio.h"
 #include "sbx.h"
 #include "token.h"
@@ -24,7 +25,7 @@
 
 enum {
 	OPT_TOKEN_FILE = 256, OPT_CA_FILE, OPT_ENV_FILE, OPT_TIMEOUT, OPT_KILL_GRACE, OPT_TIME,
-	OPT_STDIN_FILE, OPT_STDIN_DATA, OPT_RLIMIT, OPT_ROWS, OPT_COLS,
+	OPT_STDIN_FILE, OPT_STDIN_DATA, OPT_RLIMIT, OPT_ROWS, OPT_COLS, OPT_JSON,
 };
 
 static const struct cmd_opt exec_opts[] = {
@@ -41,6 +42,7 @@ static const struct cmd_opt exec_opts[] = {
 	{"timeout", OPT_TIMEOUT, "DURATION", "agent sends TERM at DURATION (500ms, 30s, 5m), then KILL; exit 124"},
 	{"kill-grace", OPT_KILL_GRACE, "DURATION", "between TERM and KILL on timeout (default 2s)"},
 	{"rlimit", OPT_RLIMIT, "NAME=SOFT[:HARD]", "resource limit (nofile=1024, cpu=10:20, core=unlimited)"},
+	{"json", OPT_JSON, NULL, "print one JSON object per event on stdout (started, stdout, stderr, exited, failed)"},
 	{"time", OPT_TIME, NULL, "print total, queue and execute time on stderr after"},
 	{"token-file", OPT_TOKEN_FILE, "FILE", "bearer token for the agent (else $SBX_TOKEN)"},
 	{"ca-file", OPT_CA_FILE, "FILE", "trust this PEM CA for wss:// (else the system's)"},
@@ -49,6 +51,7 @@ static const struct cmd_opt exec_opts[] = {
 };
 
 struct run {
+	int json;
 	int show_time;
 	const char *timeout_text;
 	struct sbx_client *cl;
@@ -136,13 +139,14 @@ static void on_output(struct sbx_exec *x, void *arg, enum frame_kind kind,
 {
 	struct run *r = arg;
 
-	if (kind == FRAME_STDERR) {
+	if (kind == FRAME_STDERR && !r->json) {
 		fd_write_all(2, data, len);
 		return;
 	}
 	if (r->stdout_broken)
 		return;
-	if (fd_write_all(1, data, len) < 0 && errno == EPIPE) {
+	if ((r->json ? events_output(kind, data, len) : fd_write_all(1, data, len)) < 0 &&
+	    errno == EPIPE) {
 		/* Like a local pipeline: the writer learns its reader is gone. */
 		r->stdout_broken = 1;
 		sbx_exec_signal(x, SIGPIPE);
@@ -154,6 +158,8 @@ static void on_exited(struct sbx_exec *x, void *arg, const struct msg_exited *e)
 	struct run *r = arg;
 
 	(void)x;
+	if (r->json)
+		events_exited(e);
 	if (r->show_time)
 		fprintf(stderr, "sbx: time: total %.3f ms (queue %.3f ms, execute %.3f ms)\n",
 			e->total_ms, e->queue_ms, e->execute_ms);
@@ -166,9 +172,22 @@ static void on_exited(struct sbx_exec *x, void *arg, const struct msg_exited *e)
 	run_end(r, e->signo ? 128 + e->signo : e->code);
 }
 
+static void on_started(struct sbx_exec *x, void *arg, int64_t pid)
+{
+	struct run *r = arg;
+
+	(void)x;
+	if (r->json)
+		events_started(pid);
+}
+
 static void on_failed(struct sbx_exec *x, void *arg, const struct msg_failed *f)
 {
+	struct run *r = arg;
+
 	(void)x;
+	if (r->json)
+		events_failed(f);
 	switch (f->kind) {
 	case FAIL_NOT_FOUND:
 		fprintf(stderr, "sbx: %s (command not found)\n", f->message);
@@ -231,6 +250,7 @@ static const struct sbx_conn_ops conn_ops = {
 };
 
 static const struct sbx_exec_ops exec_ops = {
+	.started = on_started,
 	.output = on_output,
 	.exited = on_exited,
 	.failed = on_failed,
@@ -308,13 +328,14 @@ struct exec_opts {
 	const char *stdin_data;
 	int in_fd; /* what feeds the command's stdin: -1 for none */
 	int show_time;
+	int json;
 	struct envlist env;
 };
 
 static int run_exec(const char *target, const char *token, struct msg_exec *req,
 		    const struct exec_opts *o)
 {
-	struct run r = {.status = EXIT_SBX, .show_time = o->show_time,
+	struct run r = {.status = EXIT_SBX, .show_time = o->show_time, .json = o->json,
 			.timeout_text = o->timeout_text};
 	char err[300];
 
@@ -533,6 +554,9 @@ static int exec_option(const struct cmd_entry *cmd, int c, char **argv,
 		return 0;
 	case OPT_TIME:
 		o->show_time = 1;
+		return 0;
+	case OPT_JSON:
+		o->json = 1;
 		return 0;
 	case OPT_RLIMIT:
 		return rlimit_add(req, optarg, err, sizeof err) < 0 ? cmd_usage_error(cmd, "%s", err) : 0;

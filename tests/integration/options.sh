@@ -123,6 +123,8 @@ check "-t merges stderr into stdout" "out err" "$(tr -d '\r' <"$T/tout" | tr '\n
 check "-t leaves our stderr empty" 0 "$(wc -c <"$T/terr")"
 check "-t -i feeds the terminal" "got hi" \
 	"$(printf 'hi\n' | "$SBX" exec -t -i "$SOCK" sh -c 'read x; echo got $x' | tr -d '\r' | tail -n 1)"
+check "-t -i: end of our input is Ctrl-D, so the command ends" 3 \
+	"$(printf 'a\nb\nc\n' | timeout 10 "$SBX" exec -t -i "$SOCK" wc -l | tr -d '\r' | tail -n 1)"
 mkfifo "$T/tfifo"
 sleep 30 >"$T/tfifo" &
 holder=$!
@@ -134,6 +136,19 @@ msg=$("$SBX" exec --rows 10 "$SOCK" true 2>&1); rc=$?
 check "--rows without -t gives 125" 125 $rc
 msg=$("$SBX" exec -t --cols 0 "$SOCK" true 2>&1); rc=$?
 check "--cols 0 gives 125" 125 $rc
+
+# --json: one object per event, text when UTF-8, else base64.
+out=$("$SBX" exec --json "$SOCK" sh -c 'echo hi; sleep 0.2; echo oops >&2; sleep 0.2; printf "\377\376"; exit 3'); rc=$?
+check "--json keeps the exit status" 3 $rc
+check_match "--json started" '^\{"event":"started","pid":[0-9]+\}' "$out"
+check_match "--json stdout as text" '\{"event":"stdout","data":"hi\\n"\}' "$out"
+check_match "--json stderr as text" '\{"event":"stderr","data":"oops\\n"\}' "$out"
+b64=$(printf '%s\n' "$out" | sed -n 's/.*"data":"\([^"]*\)","encoding":"base64".*/\1/p')
+check "--json binary as base64" "fffe" "$(printf '%s' "$b64" | base64 -d | od -An -tx1 | tr -d ' \n')"
+check_match "--json exited last, with timing" '\{"event":"exited","timed_out":false,"total_ms":[0-9.]+,"queue_ms":[0-9.]+,"execute_ms":[0-9.]+,"code":3,"signal":null\}$' "$out"
+check "--json: one line per event" 5 "$(printf '%s\n' "$out" | wc -l)"
+out=$("$SBX" exec --json "$SOCK" no-such-cmd-json 2>/dev/null); rc=$?
+check "--json failed event, exit 127" '127 {"event":"failed","kind":"not_found","errno":2,"stage":"exec","message":"no-such-cmd-json: No such file or directory"}' "$rc $out"
 
 msg=$("$SBX" exec --time "$SOCK" true 2>&1)
 check_match "--time prints the timing" '^sbx: time: total [0-9.]+ ms \(queue [0-9.]+ ms, execute [0-9.]+ ms\)$' "$msg"

@@ -1,0 +1,65 @@
+/* events.c: see events.h. Called by cmd-exec.c's exec callbacks. */
+#include <jansson.h>
+#include <libwebsockets.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+#include "fdio.h"
+#include "xmalloc.h"
+
+static int emit(json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(9));
+	size_t len = strlen(s);
+	int rc;
+
+	s[len] = '\n'; /* json_dumps' NUL becomes the line's end */
+	rc = fd_write_all(1, s, len + 1);
+	free(s);
+	json_decref(o);
+	return rc;
+}
+
+int events_started(int64_t pid)
+{
+	return emit(json_pack("{s:s,s:I}", "event", "started", "pid", (json_int_t)pid));
+}
+
+/* Text when the chunk is valid UTF-8 (a character split between chunks
+ * makes both base64), else base64 with "encoding". */
+int events_output(enum frame_kind kind, const uint8_t *data, size_t len)
+{
+	json_t *o = json_pack("{s:s}", "event", frame_kind_name(kind));
+	size_t cap = len / 3 * 4 + 8;
+	char *b64;
+
+	if (utf8_valid(data, len)) {
+		json_object_set_new(o, "data", json_stringn((const char *)data, len));
+		return emit(o);
+	}
+	b64 = xmalloc(cap);
+	lws_b64_encode_string((const char *)data, (int)len, b64, (int)cap);
+	json_object_set_new(o, "data", json_string(b64));
+	json_object_set_new(o, "encoding", json_string("base64"));
+	free(b64);
+	return emit(o);
+}
+
+int events_exited(const struct msg_exited *e)
+{
+	json_t *o = json_pack("{s:s,s:b,s:f,s:f,s:f}", "event", "exited", "timed_out",
+			      e->timed_out, "total_ms", e->total_ms, "queue_ms", e->queue_ms,
+			      "execute_ms", e->execute_ms);
+
+	json_object_set_new(o, "code", e->signo ? json_null() : json_integer(e->code));
+	json_object_set_new(o, "signal", e->signo ? json_integer(e->signo) : json_null());
+	return emit(o);
+}
+
+int events_failed(const struct msg_failed *f)
+{
+	return emit(json_pack("{s:s,s:s,s:i,s:s,s:s}", "event", "failed", "kind",
+			      fail_kind_name(f->kind), "errno", f->err, "stage",
+			      f->stage ? f->stage : "", "message", f->message ? f->message : ""));
+}
