@@ -53,6 +53,7 @@ _sbx_takes_arg()
 {
 	case $1 in
 	--token-file | --ca-file | --workdir | --user | --env | --env-file | --timeout | --kill-grace | \
+		--output-limit | \
 		--stdin-file | --stdin-data | --rlimit | --rows | --cols)
 		return 0
 		;;
@@ -110,7 +111,7 @@ _sbx()
 	local top_opts="--help -h --version -V --list-commands"
 	# sbx exec and sbx shell share one option table.
 	local exec_opts="--interactive -i --tty -t --rows --cols --stdin-file --stdin-data --user -u --workdir -w --env -e
-		--env-file --timeout --kill-grace --rlimit --json --time --token-file --ca-file --help -h"
+		--env-file --timeout --kill-grace --rlimit --output-limit --json --time --token-file --ca-file --help -h"
 
 	_sbx_split
 	cur=$_sbx_cur

@@ -7,7 +7,7 @@ function __sbx_target_index
     set -l i 1
     while test $i -le (count $args)
         switch $args[$i]
-            case --token-file --ca-file --workdir --user --env --env-file --timeout --kill-grace \
+            case --token-file --ca-file --workdir --user --output-limit --env --env-file --timeout --kill-grace \
                     --stdin-file --stdin-data --rlimit --rows --cols
                 set i (math $i + 2)
                 continue
@@ -108,6 +108,7 @@ complete -c sbx -n __sbx_needs_target -l env-file -r -F -d 'Read K=V lines from 
 complete -c sbx -n __sbx_needs_target -l timeout -x -d 'Agent sends TERM at DURATION (500ms, 30s, 5m), then KILL; exit 124'
 complete -c sbx -n __sbx_needs_target -l kill-grace -x -d 'Between TERM and KILL on timeout (default 2s)'
 complete -c sbx -n __sbx_needs_target -l rlimit -x -a '(__sbx_rlimits)' -d 'Resource limit NAME=SOFT[:HARD] (nofile=1024, cpu=10:20, core=unlimited)'
+complete -c sbx -n __sbx_needs_target -l output-limit -x -d 'Send at most SIZE (128K, 1M) of each stream; say how much was dropped'
 complete -c sbx -n __sbx_needs_target -l json -d 'Print one JSON object per event on stdout'
 complete -c sbx -n __sbx_needs_target -l time -d 'Print total, queue and execute time on stderr after'
 complete -c sbx -n __sbx_needs_target -l token-file -r -F -d 'Bearer token for the agent (else $SBX_TOKEN)'

@@ -217,7 +217,8 @@ static int env_decode(json_t *obj, struct msg_exec *x, struct proto_error *e)
 static int exec_check_fields(json_t *o, struct proto_error *e)
 {
 	static const char *const known[] = {"type", "id", "cmd", "args", "cwd", "env", "stdin",
-					    "timeout_ms", "kill_grace_ms", "rlimits", "user", "tty"};
+					    "timeout_ms", "kill_grace_ms", "rlimits", "user", "tty",
+					    "output_limit"};
 	const char *k;
 	json_t *v;
 	size_t i;
@@ -336,6 +337,8 @@ static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 		return -1;
 	if ((v = json_object_get(o, "tty")) && tty_decode(v, x, e) < 0)
 		return -1;
+	if (get_count(o, "output_limit", INT64_MAX, &x->output_limit, e) < 0)
+		return -1;
 	if (get_count(o, "timeout_ms", UINT32_MAX, &ms, e) < 0)
 		return -1;
 	x->timeout_ms = (uint32_t)ms;
@@ -370,6 +373,8 @@ static void exec_encode(json_t *o, const struct msg *m)
 		json_object_set_new(o, "cwd", json_string(x->cwd));
 	if (x->user)
 		json_object_set_new(o, "user", json_string(x->user));
+	if (x->output_limit)
+		json_object_set_new(o, "output_limit", json_integer((json_int_t)x->output_limit));
 	if (x->tty)
 		json_object_set_new(o, "tty", json_pack("{s:i,s:i}", "rows", x->rows, "cols", x->cols));
 	if (x->nenv) {
@@ -466,7 +471,9 @@ static int exited_decode(json_t *o, struct msg *m, struct proto_error *e)
 	    get_ms(o, "queue_ms", &x->queue_ms, e) < 0 ||
 	    get_ms(o, "execute_ms", &x->execute_ms, e) < 0 ||
 	    get_count(o, "stdout_bytes", INT64_MAX, &x->stdout_bytes, e) < 0 ||
-	    get_count(o, "stderr_bytes", INT64_MAX, &x->stderr_bytes, e) < 0)
+	    get_count(o, "stderr_bytes", INT64_MAX, &x->stderr_bytes, e) < 0 ||
+	    get_count(o, "stdout_dropped", INT64_MAX, &x->stdout_dropped, e) < 0 ||
+	    get_count(o, "stderr_dropped", INT64_MAX, &x->stderr_dropped, e) < 0)
 		return -1;
 	return 0;
 }
@@ -494,6 +501,11 @@ static void exited_encode(json_t *o, const struct msg *m)
 	json_object_set_new(o, "execute_ms", json_real(to_us(x->execute_ms)));
 	json_object_set_new(o, "stdout_bytes", json_integer((json_int_t)x->stdout_bytes));
 	json_object_set_new(o, "stderr_bytes", json_integer((json_int_t)x->stderr_bytes));
+	/* Only when a limit dropped something: older readers never see it. */
+	if (x->stdout_dropped)
+		json_object_set_new(o, "stdout_dropped", json_integer((json_int_t)x->stdout_dropped));
+	if (x->stderr_dropped)
+		json_object_set_new(o, "stderr_dropped", json_integer((json_int_t)x->stderr_dropped));
 }
 
 static int failed_decode(json_t *o, struct msg *m, struct proto_error *e)

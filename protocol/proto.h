@@ -101,6 +101,7 @@ struct msg_exec {
 		int64_t soft, hard;    /* -1: unlimited */
 	} rlimits[16];
 	size_t nrlimits;
+	uint64_t output_limit;  /* bytes per stream sent at most; 0: none */
 	uint32_t timeout_ms;    /* 0: none; at the deadline TERM, then KILL */
 	uint32_t kill_grace_ms; /* between TERM and KILL; 0: PROTO_KILL_GRACE_MS */
 };
@@ -121,7 +122,8 @@ struct msg_exited {
 	int core_dumped;
 	int timed_out;
 	double total_ms, queue_ms, execute_ms;
-	uint64_t stdout_bytes, stderr_bytes;
+	uint64_t stdout_bytes, stderr_bytes;     /* sent */
+	uint64_t stdout_dropped, stderr_dropped; /* past output_limit */
 };
 
 struct msg_failed {

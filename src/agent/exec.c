@@ -50,6 +50,7 @@ struct exec {
 	int tty;       /* stdin and stdout are one PTY */
 	int stalling; /* this exec's stdin backlog paused the connection */
 	uint64_t off[2];
+	uint64_t limit, dropped[2]; /* output_limit per stream; bytes past it */
 	size_t queued;
 	int reaped, status;
 	int out_activity;
@@ -111,10 +112,18 @@ static ssize_t out_read(struct exec *x, int k, int fd)
 	x->out_activity = 1;
 	if (x->conn == NULL)
 		return n;
+	size_t send = (size_t)n;
+	/* Past the limit the output is read (the command never blocks on
+	 * it) and counted, not sent. */
+	if (x->limit && x->off[k] + send > x->limit)
+		send = x->off[k] >= x->limit ? 0 : (size_t)(x->limit - x->off[k]);
+	x->dropped[k] += (uint64_t)n - send;
+	if (send == 0)
+		return n;
 	outq_push_data(&x->conn->q, k ? FRAME_STDERR : FRAME_STDOUT, x->id,
-		       x->off[k], buf, (size_t)n);
-	x->off[k] += (uint64_t)n;
-	x->queued += (size_t)n + PROTO_FRAME_HDR;
+		       x->off[k], buf, send);
+	x->off[k] += send;
+	x->queued += send + PROTO_FRAME_HDR;
 	lws_callback_on_writable(x->conn->wsi);
 	return n;
 }
@@ -410,6 +419,7 @@ void exec_start(struct conn *c, const struct msg *m, double t_recv)
 		x->in = watch_new(agent.vh, res.in_fd, &in_ops, x);
 	log_debug("exec %u: started %s as pid %d", x->id, req->cmd, (int)x->pid);
 	x->tty = req->tty;
+	x->limit = req->output_limit;
 	x->kill_grace_ms = req->kill_grace_ms ? req->kill_grace_ms : PROTO_KILL_GRACE_MS;
 	if (req->timeout_ms)
 		lws_sul_schedule(agent.ctx, 0, &x->timeout_sul, timeout_fire,
@@ -435,6 +445,8 @@ static void send_exited(struct exec *x)
 	e->execute_ms = x->t_exit - x->t_start;
 	e->total_ms = now - x->t_recv;
 	e->timed_out = x->timed_out;
+	e->stdout_dropped = x->dropped[0];
+	e->stderr_dropped = x->dropped[1];
 	e->stdout_bytes = x->off[0];
 	e->stderr_bytes = x->off[1];
 	conn_send(x->conn, &m);

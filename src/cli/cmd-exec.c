@@ -26,6 +26,7 @@
 enum {
 	OPT_TOKEN_FILE = 256, OPT_CA_FILE, OPT_ENV_FILE, OPT_TIMEOUT, OPT_KILL_GRACE, OPT_TIME,
 	OPT_STDIN_FILE, OPT_STDIN_DATA, OPT_RLIMIT, OPT_ROWS, OPT_COLS, OPT_JSON,
+	OPT_OUTPUT_LIMIT,
 };
 
 static const struct cmd_opt exec_opts[] = {
@@ -42,6 +43,7 @@ static const struct cmd_opt exec_opts[] = {
 	{"timeout", OPT_TIMEOUT, "DURATION", "agent sends TERM at DURATION (500ms, 30s, 5m), then KILL; exit 124"},
 	{"kill-grace", OPT_KILL_GRACE, "DURATION", "between TERM and KILL on timeout (default 2s)"},
 	{"rlimit", OPT_RLIMIT, "NAME=SOFT[:HARD]", "resource limit (nofile=1024, cpu=10:20, core=unlimited)"},
+	{"output-limit", OPT_OUTPUT_LIMIT, "SIZE", "send at most SIZE (128K, 1M) of each stream; say how much was dropped"},
 	{"json", OPT_JSON, NULL, "print one JSON object per event on stdout (started, stdout, stderr, exited, failed)"},
 	{"time", OPT_TIME, NULL, "print total, queue and execute time on stderr after"},
 	{"token-file", OPT_TOKEN_FILE, "FILE", "bearer token for the agent (else $SBX_TOKEN)"},
@@ -163,6 +165,13 @@ static void on_exited(struct sbx_exec *x, void *arg, const struct msg_exited *e)
 	if (r->show_time)
 		fprintf(stderr, "sbx: time: total %.3f ms (queue %.3f ms, execute %.3f ms)\n",
 			e->total_ms, e->queue_ms, e->execute_ms);
+	/* The trailer: the output itself stays what the command wrote. */
+	if (e->stdout_dropped)
+		fprintf(stderr, "sbx: stdout: %llu bytes dropped past --output-limit\n",
+			(unsigned long long)e->stdout_dropped);
+	if (e->stderr_dropped)
+		fprintf(stderr, "sbx: stderr: %llu bytes dropped past --output-limit\n",
+			(unsigned long long)e->stderr_dropped);
 	if (e->timed_out) {
 		/* As timeout(1): 124 whatever the signal that ended it. */
 		fprintf(stderr, "sbx: timed out after %s\n", r->timeout_text);
@@ -557,6 +566,10 @@ static int exec_option(const struct cmd_entry *cmd, int c, char **argv,
 		return 0;
 	case OPT_JSON:
 		o->json = 1;
+		return 0;
+	case OPT_OUTPUT_LIMIT:
+		if (size_parse(optarg, &req->output_limit) < 0 || req->output_limit == 0)
+			return cmd_usage_error(cmd, "\"%s\" is not a size (4096, 128K, 1M)", optarg);
 		return 0;
 	case OPT_RLIMIT:
 		return rlimit_add(req, optarg, err, sizeof err) < 0 ? cmd_usage_error(cmd, "%s", err) : 0;

@@ -54,6 +54,8 @@ int events_exited(const struct msg_exited *e)
 
 	json_object_set_new(o, "code", e->signo ? json_null() : json_integer(e->code));
 	json_object_set_new(o, "signal", e->signo ? json_integer(e->signo) : json_null());
+	json_object_set_new(o, "stdout_dropped", json_integer((json_int_t)e->stdout_dropped));
+	json_object_set_new(o, "stderr_dropped", json_integer((json_int_t)e->stderr_dropped));
 	return emit(o);
 }
 

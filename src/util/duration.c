@@ -27,3 +27,29 @@ int duration_parse(const char *s, uint32_t *ms)
 	}
 	return -1;
 }
+
+int size_parse(const char *s, uint64_t *bytes)
+{
+	static const char units[] = "KMGT";
+	char *end;
+	unsigned long long v;
+	const char *u;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end == '\0') {
+		*bytes = v;
+		return 0;
+	}
+	if ((u = strchr(units, *end)) == NULL || !(end[1] == '\0' || strcmp(end + 1, "iB") == 0 ||
+						   strcmp(end + 1, "B") == 0))
+		return -1;
+	for (const char *p = units; p <= u; p++) {
+		if (v > UINT64_MAX / 1024)
+			return -1;
+		v *= 1024;
+	}
+	*bytes = v;
+	return 0;
+}

@@ -1,4 +1,5 @@
-/* duration.h: durations as users type them: 500ms, 30s, 5m, 1h, 1.5s, 10. */
+/* duration.h: durations (500ms, 30s, 5m, 1h, 1.5s, 10) and sizes (128K)
+ * as users type them. */
 #ifndef SBX_DURATION_H
 #define SBX_DURATION_H
 
@@ -7,5 +8,8 @@
 /* 0, or -1 if s is not a duration of at most UINT32_MAX ms. A bare number
  * is seconds, as timeout(1) reads it. */
 int duration_parse(const char *s, uint32_t *ms);
+
+/* Sizes: 4096, 128K, 1M, 2G (powers of 1024); 0, or -1 if not one. */
+int size_parse(const char *s, uint64_t *bytes);
 
 #endif

@@ -145,10 +145,23 @@ check_match "--json stdout as text" '\{"event":"stdout","data":"hi\\n"\}' "$out"
 check_match "--json stderr as text" '\{"event":"stderr","data":"oops\\n"\}' "$out"
 b64=$(printf '%s\n' "$out" | sed -n 's/.*"data":"\([^"]*\)","encoding":"base64".*/\1/p')
 check "--json binary as base64" "fffe" "$(printf '%s' "$b64" | base64 -d | od -An -tx1 | tr -d ' \n')"
-check_match "--json exited last, with timing" '\{"event":"exited","timed_out":false,"total_ms":[0-9.]+,"queue_ms":[0-9.]+,"execute_ms":[0-9.]+,"code":3,"signal":null\}$' "$out"
+check_match "--json exited last, with timing" '\{"event":"exited","timed_out":false,"total_ms":[0-9.]+,"queue_ms":[0-9.]+,"execute_ms":[0-9.]+,"code":3,"signal":null,"stdout_dropped":0,"stderr_dropped":0\}$' "$out"
 check "--json: one line per event" 5 "$(printf '%s\n' "$out" | wc -l)"
 out=$("$SBX" exec --json "$SOCK" no-such-cmd-json 2>/dev/null); rc=$?
 check "--json failed event, exit 127" '127 {"event":"failed","kind":"not_found","errno":2,"stage":"exec","message":"no-such-cmd-json: No such file or directory"}' "$rc $out"
+
+# --output-limit: each stream capped; the rest read, counted and named.
+"$SBX" exec --output-limit 1K "$SOCK" sh -c 'head -c 5000 /dev/zero; head -c 100 /dev/zero >&2; exit 4' \
+	>"$T/lo" 2>"$T/le"; rc=$?
+check "--output-limit keeps the exit status" 4 $rc
+check "--output-limit caps stdout" 1024 "$(wc -c <"$T/lo")"
+check "--output-limit leaves a short stderr alone, trailer after" "sbx: stdout: 3976 bytes dropped past --output-limit" "$(tr -d '\0' <"$T/le")"
+check "a big stream is read to the end, not blocked" 131072 \
+	"$(timeout 20 "$SBX" exec --output-limit 128K "$SOCK" sh -c 'yes | head -c 20000000' 2>/dev/null | wc -c)"
+check_match "--json exited counts the dropped bytes" '"stdout_dropped":1976,"stderr_dropped":0' \
+	"$("$SBX" exec --output-limit 1K --json "$SOCK" sh -c 'head -c 3000 /dev/zero' | tail -n 1)"
+msg=$("$SBX" exec --output-limit lots "$SOCK" true 2>&1); rc=$?
+check "bad --output-limit gives 125" 125 $rc
 
 msg=$("$SBX" exec --time "$SOCK" true 2>&1)
 check_match "--time prints the timing" '^sbx: time: total [0-9.]+ ms \(queue [0-9.]+ ms, execute [0-9.]+ ms\)$' "$msg"
