@@ -611,11 +611,12 @@ static int shell_cmd(const struct cmd_entry *cmd, int argc, char **argv)
 }
 
 static const char exit_details[] =
-	"Exit status: the command's own; 128+N when it died of signal N; 127 when\n"
-	"it was not found; 126 when it could not be executed; 125 for sbx's own\n"
-	"errors (cannot connect, token refused, bad option). Ctrl-C sends SIGINT\n"
-	"to the remote process group, a second Ctrl-C sends SIGKILL.\n"
-	"TARGET is unix:PATH, ws://HOST:PORT or wss://HOST:PORT.\n";
+	"Exit status: the command's own; 128+N when it died of signal N; 124 when\n"
+	"it timed out; 127 when it was not found; 126 when it could not be\n"
+	"executed; 125 for sbx's own errors (cannot connect, token refused, bad\n"
+	"option). Ctrl-C sends SIGINT to the remote process group, a second\n"
+	"Ctrl-C sends SIGKILL. TARGET is unix:PATH, ws://HOST:PORT or\n"
+	"wss://HOST:PORT.\n";
 
 const struct cmd_entry cmd_exec_entry = {
 	.name = "exec",

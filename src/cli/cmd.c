@@ -50,7 +50,11 @@ void cmd_help(const struct cmd_entry *cmd)
 		else
 			snprintf(left, sizeof left, "    --%s%s%s", o->name, o->arg ? " " : "",
 				 o->arg ? o->arg : "");
-		printf("  %-24s %s\n", left, o->help);
+		/* A long option name gets its help on a line of its own. */
+		if (strlen(left) > 24)
+			printf("  %s\n  %-24s %s\n", left, "", o->help);
+		else
+			printf("  %-24s %s\n", left, o->help);
 	}
 	if (cmd->details)
 		printf("\n%s", cmd->details);
