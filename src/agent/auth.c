@@ -2,13 +2,10 @@
  * auth.c: the bearer token (loaded by token.c); each WebSocket upgrade's
  * Authorization header is compared in constant time.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "agent.h"
-#include "xmalloc.h"
 
 
 /* Compares every byte whatever the first difference, so the time taken

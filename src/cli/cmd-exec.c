@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "duration.h"
+#include "units.h"
 #include "envlist.h"
 #include "events.h"
 #include "fdio.h"

@@ -37,10 +37,3 @@ int fd_set_nonblock(int fd, int on)
 		return -1;
 	return fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
 }
-
-int fd_set_cloexec(int fd)
-{
-	int fl = fcntl(fd, F_GETFD);
-
-	return fl < 0 ? -1 : fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
-}

@@ -8,6 +8,5 @@
  * Returns 0 or -1 with errno. */
 int fd_write_all(int fd, const void *buf, size_t len);
 int fd_set_nonblock(int fd, int on);
-int fd_set_cloexec(int fd);
 
 #endif

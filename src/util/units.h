@@ -1,7 +1,7 @@
-/* duration.h: durations (500ms, 30s, 5m, 1h, 1.5s, 10) and sizes (128K)
+/* units.h: durations (500ms, 30s, 5m, 1h, 1.5s, 10) and sizes (128K)
  * as users type them. */
-#ifndef SBX_DURATION_H
-#define SBX_DURATION_H
+#ifndef SBX_UNITS_H
+#define SBX_UNITS_H
 
 #include <stdint.h>
 

@@ -1,8 +1,8 @@
-/* duration.c: see duration.h. */
+/* units.c: see units.h. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "duration.h"
+#include "units.h"
 
 int duration_parse(const char *s, uint32_t *ms)
 {
