@@ -129,7 +129,7 @@ static int get_ms(json_t *o, const char *key, double *out, struct proto_error *e
 static int hello_decode(json_t *o, struct msg *m, struct proto_error *e)
 {
 	struct msg_hello *h = &m->u.hello;
-	uint64_t frame, execs;
+	uint64_t frame, execs, window;
 	int64_t v = 0;
 
 	if (get_int(o, "version", 1, 1, INT32_MAX, &v, e) < 0)
@@ -143,10 +143,12 @@ static int hello_decode(json_t *o, struct msg *m, struct proto_error *e)
 	}
 	if (get_str(o, "software", 0, &h->software, e) < 0 ||
 	    get_count(o, "max_frame", UINT32_MAX, &frame, e) < 0 ||
-	    get_count(o, "max_execs", UINT32_MAX, &execs, e) < 0)
+	    get_count(o, "max_execs", UINT32_MAX, &execs, e) < 0 ||
+	    get_count(o, "window", PROTO_MAX_WINDOW, &window, e) < 0)
 		return -1;
 	h->max_frame = (uint32_t)frame;
 	h->max_execs = (uint32_t)execs;
+	h->window = (uint32_t)window;
 	return 0;
 }
 
@@ -161,6 +163,8 @@ static void hello_encode(json_t *o, const struct msg *m)
 		json_object_set_new(o, "max_frame", json_integer(h->max_frame));
 	if (h->max_execs)
 		json_object_set_new(o, "max_execs", json_integer(h->max_execs));
+	if (h->window)
+		json_object_set_new(o, "window", json_integer(h->window));
 }
 
 static int strings_decode(json_t *arr, const char *key, size_t max, char ***out,
@@ -566,6 +570,21 @@ static void error_encode(json_t *o, const struct msg *m)
 			    json_string(m->u.error.message ? m->u.error.message : ""));
 }
 
+static int window_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	int64_t n;
+
+	if (get_int(o, "bytes", 1, 1, PROTO_MAX_WINDOW, &n, e) < 0)
+		return -1;
+	m->u.window.bytes = (uint32_t)n;
+	return 0;
+}
+
+static void window_encode(json_t *o, const struct msg *m)
+{
+	json_object_set_new(o, "bytes", json_integer(m->u.window.bytes));
+}
+
 static const struct msg_entry msg_table[MSG__COUNT] = {
 	[MSG_HELLO] = {"hello", DIR_BOTH, -1, hello_decode, hello_encode},
 	[MSG_EXEC] = {"exec", DIR_TO_AGENT, 1, exec_decode, exec_encode},
@@ -576,6 +595,7 @@ static const struct msg_entry msg_table[MSG__COUNT] = {
 	[MSG_EXITED] = {"exited", DIR_TO_CLIENT, 1, exited_decode, exited_encode},
 	[MSG_FAILED] = {"failed", DIR_TO_CLIENT, 1, failed_decode, failed_encode},
 	[MSG_ERROR] = {"error", DIR_TO_CLIENT, 0, error_decode, error_encode},
+	[MSG_WINDOW] = {"window", DIR_BOTH, 1, window_decode, window_encode},
 };
 
 const char *msg_type_name(enum msg_type t)

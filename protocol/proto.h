@@ -20,6 +20,11 @@
 #define PROTO_MAX_ARGS 4096           /* args of one exec */
 #define PROTO_MAX_ENV 4096            /* env entries of one exec */
 #define PROTO_FRAME_HDR 14            /* version, kind, id (4), offset (8) */
+/* Flow control: the stdin bytes a client may send an exec before the agent
+ * grants more with `window`. The output window is the client's choice,
+ * announced in its hello (0 or absent: no output credit is kept). */
+#define PROTO_STDIN_WINDOW (1024 * 1024)
+#define PROTO_MAX_WINDOW (64u * 1024 * 1024) /* largest grant in one message */
 
 enum proto_err {
 	PERR_OK = 0,
@@ -62,6 +67,7 @@ enum msg_type {
 	MSG_EXITED,      /* agent -> client */
 	MSG_FAILED,      /* agent -> client */
 	MSG_ERROR,       /* agent -> client */
+	MSG_WINDOW,      /* both ways: credit for more data of one exec */
 	MSG__COUNT
 };
 
@@ -83,6 +89,7 @@ struct msg_hello {
 	char *software;     /* "sbx/0.1.0", "sbx-agent/0.1.0" */
 	uint32_t max_frame; /* agent only; 0 in the client's */
 	uint32_t max_execs;
+	uint32_t window;    /* client only: output credit per exec; 0: none kept */
 };
 
 struct msg_exec {
@@ -133,6 +140,10 @@ struct msg_failed {
 	char *message;
 };
 
+struct msg_window {
+	uint32_t bytes; /* more data the sender of this message will take */
+};
+
 struct msg_err {
 	enum proto_err code;
 	char *message;
@@ -149,6 +160,7 @@ struct msg {
 		struct msg_exited exited;
 		struct msg_failed failed;
 		struct msg_err error;
+		struct msg_window window;
 	} u;
 };
 

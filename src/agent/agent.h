@@ -37,6 +37,7 @@ struct conn {
 	struct outq q;
 	int nexecs;
 	int hello_ok;
+	uint32_t window;  /* output credit per exec from its hello; 0: none kept */
 	int closing;      /* flush the queue, then close */
 	int stdin_stalls; /* execs whose stdin backlog paused our reads */
 	int queue_full;   /* replies pile up unread: reads paused */
@@ -65,6 +66,7 @@ void exec_stdin(struct exec *x, const struct frame *f);
 void exec_stdin_close(struct exec *x);
 void exec_signal(struct exec *x, int signo);
 void exec_sent(struct exec *x, size_t len);
+void exec_window(struct exec *x, uint32_t bytes);
 void exec_conn_gone(struct conn *c);
 void exec_reaped(pid_t pid, int status);
 int exec_stdin_open(const struct exec *x);

@@ -137,7 +137,15 @@ static void on_text(struct conn *c, const unsigned char *buf, size_t len, double
 	}
 	switch (m.type) {
 	case MSG_HELLO:
+		if (!c->hello_ok) /* a second hello changes nothing */
+			c->window = m.u.hello.window;
 		c->hello_ok = 1;
+		break;
+	case MSG_WINDOW:
+		/* A grant can cross the exec's exited: one for an exec that
+		 * is gone is no error. */
+		if ((x = exec_find(c, m.id)))
+			exec_window(x, m.u.window.bytes);
 		break;
 	case MSG_EXEC:
 		on_exec(c, &m, t_recv);

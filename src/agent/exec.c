@@ -1,68 +1,21 @@
 /*
- * exec.c: one running command of one connection. Owns the child's pipes
- * (as watches in the loop), its stdin backlog, and its exit; sends started,
- * data frames in order, then exited once the child is reaped and its
- * output pipes are drained. Called by conn.c (messages) and reaper.c.
+ * exec.c: one running command of one connection: its start, signals,
+ * timeout and exit. Sends started, then (through exec-out.c) data frames
+ * in order, then exited once the child is reaped and its output drained.
+ * Stdin is exec-in.c's. Called by conn.c (messages) and reaper.c.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "agent.h"
 #include "clock.h"
+#include "exec.h"
 #include "log.h"
 #include "spawn.h"
-#include "watch.h"
 #include "xmalloc.h"
-
-/* Output of one exec waiting in its connection's queue: past HIGH the
- * child's pipes are no longer read, so a slow client stops the child. */
-#define OUT_HIGH (1024 * 1024)
-#define OUT_LOW (256 * 1024)
-/* Stdin waiting for the child: past HIGH the connection is not read. */
-#define IN_HIGH (1024 * 1024)
-#define IN_LOW (256 * 1024)
-/* After the child exits, pipes still held open by its background
- * children are closed once they have been quiet this long. */
-#define DRAIN_QUIET_US (100 * 1000)
-
-struct chunk {
-	struct chunk *next;
-	size_t len, off;
-	unsigned char data[];
-};
-
-struct exec {
-	struct exec *next;
-	struct conn *conn; /* NULL once the connection is gone */
-	uint32_t id;
-	pid_t pid;
-	struct watch *in, *out[2];
-	struct chunk *in_head, *in_tail;
-	size_t in_bytes;
-	uint64_t in_off;
-	int in_close_pending;
-	int in_broken; /* the command closed its end */
-	int tty;       /* stdin and stdout are one PTY */
-	int stalling; /* this exec's stdin backlog paused the connection */
-	uint64_t off[2];
-	uint64_t limit, dropped[2]; /* output_limit per stream; bytes past it */
-	size_t queued;
-	int reaped, status;
-	int out_activity;
-	double t_recv, t_start, t_exit;
-	lws_sorted_usec_list_t drain_sul;
-	lws_sorted_usec_list_t timeout_sul;
-	uint32_t kill_grace_ms;
-	int timed_out;
-	pid_t *doomed; /* its descendants when it timed out, 0-terminated */
-};
-
-static void exec_try_finish(struct exec *x);
 
 struct exec *exec_find(struct conn *c, uint32_t id)
 {
@@ -72,16 +25,6 @@ struct exec *exec_find(struct conn *c, uint32_t id)
 	return NULL;
 }
 
-uint64_t exec_stdin_offset(const struct exec *x)
-{
-	return x->in_off;
-}
-
-int exec_stdin_open(const struct exec *x)
-{
-	return x->in != NULL && !x->in_close_pending;
-}
-
 static void group_kill(struct exec *x, int signo)
 {
 	if (x->reaped)
@@ -89,217 +32,6 @@ static void group_kill(struct exec *x, int signo)
 	/* setsid made the exec's pid its group id. */
 	if (kill(-x->pid, signo) < 0 && errno == ESRCH)
 		kill(x->pid, signo);
-}
-
-static void out_pause(struct exec *x, int paused)
-{
-	for (int k = 0; k < 2; k++)
-		if (x->out[k])
-			watch_pause(x->out[k], paused);
-}
-
-/* One read of stream k into the connection's queue: >0 bytes read, 0 at
- * EOF, -1 when nothing is there now. */
-static ssize_t out_read(struct exec *x, int k, int fd)
-{
-	static unsigned char buf[PROTO_MAX_DATA];
-	ssize_t n = read(fd, buf, sizeof buf);
-
-	if (n < 0)
-		return (errno == EAGAIN || errno == EINTR) ? -1 : 0;
-	if (n == 0)
-		return 0;
-	x->out_activity = 1;
-	if (x->conn == NULL)
-		return n;
-	size_t send = (size_t)n;
-	/* Past the limit the output is read (the command never blocks on
-	 * it) and counted, not sent. */
-	if (x->limit && x->off[k] + send > x->limit)
-		send = x->off[k] >= x->limit ? 0 : (size_t)(x->limit - x->off[k]);
-	x->dropped[k] += (uint64_t)n - send;
-	if (send == 0)
-		return n;
-	outq_push_data(&x->conn->q, k ? FRAME_STDERR : FRAME_STDOUT, x->id,
-		       x->off[k], buf, send);
-	x->off[k] += send;
-	x->queued += send + PROTO_FRAME_HDR;
-	lws_callback_on_writable(x->conn->wsi);
-	return n;
-}
-
-static void out_readable(struct watch *w, void *arg)
-{
-	struct exec *x = arg;
-	int k = (w == x->out[1]);
-
-	if (out_read(x, k, watch_fd(w)) == 0) {
-		watch_close(w);
-		x->out[k] = NULL;
-		exec_try_finish(x);
-		return;
-	}
-	if (x->queued > OUT_HIGH)
-		out_pause(x, 1);
-}
-
-/* lws closes a pipe on POLLHUP, which comes even while we are not reading
- * it (backpressure): what the child wrote before exiting is still in the
- * pipe, and the fd is still open here, so take it all now. */
-static void out_closed(struct watch *w, void *arg)
-{
-	struct exec *x = arg;
-	int k = (w == x->out[1]);
-
-	while (out_read(x, k, watch_fd(w)) > 0)
-		;
-	x->out[k] = NULL;
-	exec_try_finish(x);
-}
-
-static const struct watch_ops out_ops = {
-	.readable = out_readable,
-	.closed = out_closed,
-};
-
-/* A frame of ours left the connection's queue. */
-void exec_sent(struct exec *x, size_t len)
-{
-	x->queued -= len < x->queued ? len : x->queued;
-	if (x->queued < OUT_LOW)
-		out_pause(x, 0);
-}
-
-static void in_free_chunks(struct exec *x)
-{
-	struct chunk *c, *next;
-
-	for (c = x->in_head; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-	x->in_head = x->in_tail = NULL;
-	x->in_bytes = 0;
-}
-
-static void in_stall(struct exec *x, int stall)
-{
-	if (x->stalling == stall || x->conn == NULL)
-		return;
-	x->stalling = stall;
-	conn_stall(x->conn, stall);
-}
-
-static void in_close(struct exec *x)
-{
-	if (x->in)
-		watch_close(x->in);
-	x->in = NULL;
-	in_free_chunks(x);
-	in_stall(x, 0);
-}
-
-/* The command closed its stdin (EPIPE): tell the client once, so it stops
- * sending, and drop what it sent meanwhile, as a pipe would. */
-static void in_broken(struct exec *x)
-{
-	in_close(x);
-	if (x->in_broken || x->conn == NULL || agent.done)
-		return;
-	x->in_broken = 1;
-	conn_send_error(x->conn, x->id, PERR_STDIN_CLOSED, "the command closed its stdin");
-}
-
-int exec_stdin_broken(const struct exec *x)
-{
-	return x->in_broken;
-}
-
-static void in_writable(struct watch *w, void *arg)
-{
-	struct exec *x = arg;
-	struct chunk *c;
-	ssize_t n;
-
-	while ((c = x->in_head) != NULL) {
-		n = write(watch_fd(w), c->data + c->off, c->len - c->off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN) {
-			watch_want_write(w);
-			return;
-		}
-		if (n < 0) {
-			in_broken(x);
-			return;
-		}
-		c->off += (size_t)n;
-		x->in_bytes -= (size_t)n;
-		if (c->off == c->len) {
-			x->in_head = c->next;
-			if (x->in_head == NULL)
-				x->in_tail = NULL;
-			free(c);
-		}
-	}
-	if (x->in_bytes < IN_LOW)
-		in_stall(x, 0);
-	if (x->in_close_pending)
-		in_close(x);
-}
-
-static void in_closed(struct watch *w, void *arg)
-{
-	struct exec *x = arg;
-
-	(void)w;
-	x->in = NULL;
-	in_broken(x);
-}
-
-static const struct watch_ops in_ops = {
-	.writable = in_writable,
-	.closed = in_closed,
-};
-
-static void in_queue(struct exec *x, const void *data, size_t len)
-{
-	struct chunk *c = xmalloc(sizeof *c + len);
-
-	c->next = NULL;
-	c->len = len;
-	c->off = 0;
-	memcpy(c->data, data, len);
-	if (x->in_tail)
-		x->in_tail->next = c;
-	else
-		x->in_head = c;
-	x->in_tail = c;
-	x->in_bytes += len;
-	watch_want_write(x->in);
-	if (x->in_bytes > IN_HIGH)
-		in_stall(x, 1);
-}
-
-void exec_stdin(struct exec *x, const struct frame *f)
-{
-	if (f->len == 0)
-		return;
-	x->in_off += f->len;
-	in_queue(x, f->data, f->len);
-}
-
-void exec_stdin_close(struct exec *x)
-{
-	if (x->in == NULL)
-		return;
-	/* A terminal has no end of file to give: type its EOF key (^D),
-	 * which the command reads as EOF at the start of a line. */
-	if (x->tty)
-		in_queue(x, "\x04", 1);
-	x->in_close_pending = 1;
-	if (x->in_head == NULL)
-		in_close(x);
 }
 
 void exec_signal(struct exec *x, int signo)
@@ -412,11 +144,8 @@ void exec_start(struct conn *c, const struct msg *m, double t_recv)
 	x->next = agent.execs;
 	agent.execs = x;
 	c->nexecs++;
-	x->out[0] = watch_new(agent.vh, res.out_fd, &out_ops, x);
-	if (res.err_fd >= 0)
-		x->out[1] = watch_new(agent.vh, res.err_fd, &out_ops, x);
-	if (res.in_fd >= 0)
-		x->in = watch_new(agent.vh, res.in_fd, &in_ops, x);
+	exec_out_open(x, res.out_fd, res.err_fd);
+	exec_in_open(x, res.in_fd);
 	log_debug("exec %u: started %s as pid %d", x->id, req->cmd, (int)x->pid);
 	x->tty = req->tty;
 	x->limit = req->output_limit;
@@ -461,64 +190,25 @@ static void exec_free(struct exec *x)
 			*p = x->next;
 			break;
 		}
-	lws_sul_cancel(&x->drain_sul);
 	lws_sul_cancel(&x->timeout_sul);
 	/* Timed out, and done before the grace period ran out: what is left
 	 * of its session ignored TERM, and nobody waits for it any more. */
 	if (x->timed_out)
 		timeout_finish(x);
-	in_close(x);
-	for (int k = 0; k < 2; k++)
-		if (x->out[k])
-			watch_close(x->out[k]);
+	exec_in_close(x);
+	exec_out_close(x);
 	if (x->conn)
 		x->conn->nexecs--;
 	free(x);
 }
 
-static void exec_try_finish(struct exec *x)
+void exec_try_finish(struct exec *x)
 {
-	if (!x->reaped || x->out[0] || x->out[1])
+	if (!x->reaped || !exec_out_done(x))
 		return;
 	if (x->conn)
 		send_exited(x);
 	exec_free(x);
-}
-
-/* 1 while a pipe may still carry the command's own output: bytes wait in
- * it, or we stopped reading it for backpressure. */
-static int out_pending(struct exec *x)
-{
-	int n;
-
-	for (int k = 0; k < 2; k++) {
-		if (x->out[k] == NULL)
-			continue;
-		if (watch_paused(x->out[k]))
-			return 1;
-		if (ioctl(watch_fd(x->out[k]), FIONREAD, &n) == 0 && n > 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* Background children of the command may hold its output pipes open
- * forever; once the pipes are empty and quiet, stop waiting for them. */
-static void drain_check(lws_sorted_usec_list_t *sul)
-{
-	struct exec *x = lws_container_of(sul, struct exec, drain_sul);
-
-	if (x->out_activity || out_pending(x)) {
-		x->out_activity = 0;
-		lws_sul_schedule(agent.ctx, 0, &x->drain_sul, drain_check, DRAIN_QUIET_US);
-		return;
-	}
-	for (int k = 0; k < 2; k++)
-		if (x->out[k]) {
-			watch_close(x->out[k]);
-			x->out[k] = NULL;
-		}
-	exec_try_finish(x);
 }
 
 void exec_reaped(pid_t pid, int status)
@@ -533,9 +223,7 @@ void exec_reaped(pid_t pid, int status)
 	x->reaped = 1;
 	x->status = status;
 	x->t_exit = clock_ms();
-	x->out_activity = 0;
-	if (x->out[0] || x->out[1])
-		lws_sul_schedule(agent.ctx, 0, &x->drain_sul, drain_check, DRAIN_QUIET_US);
+	exec_out_drain_later(x);
 	exec_try_finish(x);
 }
 
@@ -552,7 +240,7 @@ void exec_conn_gone(struct conn *c)
 		c->nexecs--;
 		x->conn = NULL;
 		x->stalling = 0;
-		in_close(x);
+		exec_in_close(x);
 		group_kill(x, SIGKILL);
 		if (x->reaped)
 			exec_free(x);

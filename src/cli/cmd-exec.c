@@ -97,8 +97,9 @@ static void in_readable(struct watch *w, void *arg)
 		r->in = NULL;
 		return;
 	}
-	/* Do not read faster than the agent takes it. */
-	if (sbx_conn_queued(r->conn) > SBX_QUEUE_HIGH)
+	/* Do not read faster than the agent takes it: what goes out is
+	 * bounded by its credit, what waits for credit by this. */
+	if (sbx_exec_stdin_queued(r->x) > SBX_QUEUE_HIGH)
 		watch_pause(w, 1);
 }
 
@@ -117,11 +118,12 @@ static void in_hangup(struct watch *w, void *arg)
 
 static const struct watch_ops in_ops = {.readable = in_readable, .closed = in_hangup};
 
-static void on_drained(struct sbx_conn *c, void *arg)
+/* The agent's credit caught up with our stdin: read more. */
+static void on_stdin_drained(struct sbx_exec *x, void *arg)
 {
 	struct run *r = arg;
 
-	(void)c;
+	(void)x;
 	if (r->in)
 		watch_pause(r->in, 0);
 }
@@ -255,7 +257,6 @@ static void on_error(struct sbx_exec *x, void *arg, enum proto_err code, const c
 
 static const struct sbx_conn_ops conn_ops = {
 	.failed = on_conn_failed,
-	.drained = on_drained,
 };
 
 static const struct sbx_exec_ops exec_ops = {
@@ -264,6 +265,7 @@ static const struct sbx_exec_ops exec_ops = {
 	.exited = on_exited,
 	.failed = on_failed,
 	.error = on_error,
+	.stdin_drained = on_stdin_drained,
 };
 
 /* Ctrl-C interrupts the remote group; a second one kills it. TERM and

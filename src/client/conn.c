@@ -311,6 +311,7 @@ struct sbx_conn *sbx_conn_open(struct sbx_client *cl, const char *target,
 	cl->conns = c;
 	hello.u.hello.version = PROTO_VERSION;
 	hello.u.hello.software = "sbx/" SBX_VERSION;
+	hello.u.hello.window = SBX_WINDOW;
 	conn_push(c, &hello);
 
 	if (c->addr.is_unix)

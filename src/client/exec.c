@@ -2,7 +2,8 @@
  * exec.c: the client's handle on one remote command, with the SDK's verbs
  * (write stdin, close it, signal, kill) and its events (started, output,
  * exited or failed). Output offsets are checked, so a lost byte is an
- * error, never silent.
+ * error, never silent. Both directions keep the protocol's credit: stdin
+ * goes out as the agent grants it, and consumed output is granted back.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -12,6 +13,12 @@
 #include "client.h"
 #include "xmalloc.h"
 
+struct pending {
+	struct pending *next;
+	size_t len, off;
+	unsigned char data[];
+};
+
 struct sbx_exec {
 	struct sbx_exec *next;
 	struct sbx_conn *conn;
@@ -19,7 +26,14 @@ struct sbx_exec {
 	const struct sbx_exec_ops *ops;
 	void *arg;
 	uint64_t in_off;
+	int64_t in_credit;      /* stdin the agent will take now */
+	struct pending *in_head, *in_tail; /* written, waiting for credit */
+	size_t in_queued;
+	int in_above_high;
+	int close_pending;      /* stdin_close once the queue is out */
 	uint64_t out_off[2];
+	size_t out_owed;        /* consumed, not yet granted back */
+	int hold;
 	int stdin_closed;
 	int started;
 };
@@ -37,6 +51,24 @@ static struct sbx_exec *find(struct sbx_conn *c, uint32_t id)
 	return NULL;
 }
 
+static void in_free(struct sbx_exec *x)
+{
+	struct pending *p, *next;
+
+	for (p = x->in_head; p; p = next) {
+		next = p->next;
+		free(p);
+	}
+	x->in_head = x->in_tail = NULL;
+	x->in_queued = 0;
+}
+
+static void exec_free(struct sbx_exec *x)
+{
+	in_free(x);
+	free(x);
+}
+
 static void unlink_free(struct sbx_exec *x)
 {
 	struct sbx_exec **p;
@@ -46,7 +78,7 @@ static void unlink_free(struct sbx_exec *x)
 			*p = x->next;
 			break;
 		}
-	free(x);
+	exec_free(x);
 }
 
 struct sbx_exec *sbx_exec_start(struct sbx_conn *c, const struct msg_exec *req,
@@ -62,6 +94,7 @@ struct sbx_exec *sbx_exec_start(struct sbx_conn *c, const struct msg_exec *req,
 		x->id = ++c->next_id;
 	while (x->id == 0 || find(c, x->id));
 	x->stdin_closed = req->stdin_mode != STDIN_PIPE;
+	x->in_credit = PROTO_STDIN_WINDOW;
 	x->next = c->execs;
 	c->execs = x;
 	m.id = x->id;
@@ -70,21 +103,96 @@ struct sbx_exec *sbx_exec_start(struct sbx_conn *c, const struct msg_exec *req,
 	return x;
 }
 
-void sbx_exec_write(struct sbx_exec *x, const void *buf, size_t len)
+static void push_simple(struct sbx_exec *x, enum msg_type type, int signo);
+
+/* Sends queued stdin as far as the credit goes; then a pending close. */
+static void in_flush(struct sbx_exec *x)
 {
-	const unsigned char *p = buf;
+	struct pending *p;
 	size_t n;
 
-	if (x->stdin_closed || x->conn->done)
-		return;
-	while (len > 0) {
-		n = len < PROTO_MAX_DATA ? len : PROTO_MAX_DATA;
-		outq_push_data(&x->conn->q, FRAME_STDIN, x->id, x->in_off, p, n);
+	while ((p = x->in_head) && x->in_credit > 0) {
+		n = p->len - p->off;
+		if (n > PROTO_MAX_DATA)
+			n = PROTO_MAX_DATA;
+		if ((int64_t)n > x->in_credit)
+			n = (size_t)x->in_credit;
+		outq_push_data(&x->conn->q, FRAME_STDIN, x->id, x->in_off, p->data + p->off, n);
 		x->in_off += n;
-		p += n;
-		len -= n;
+		x->in_credit -= (int64_t)n;
+		x->in_queued -= n;
+		p->off += n;
+		if (p->off < p->len)
+			continue;
+		x->in_head = p->next;
+		if (x->in_head == NULL)
+			x->in_tail = NULL;
+		free(p);
 	}
 	conn_kick(x->conn);
+	if (x->close_pending && x->in_head == NULL) {
+		x->close_pending = 0;
+		push_simple(x, MSG_STDIN_CLOSE, 0);
+	}
+}
+
+void sbx_exec_write(struct sbx_exec *x, const void *buf, size_t len)
+{
+	struct pending *p;
+
+	if (x->stdin_closed || x->conn->done || len == 0)
+		return;
+	p = xmalloc(sizeof *p + len);
+	p->next = NULL;
+	p->len = len;
+	p->off = 0;
+	memcpy(p->data, buf, len);
+	if (x->in_tail)
+		x->in_tail->next = p;
+	else
+		x->in_head = p;
+	x->in_tail = p;
+	x->in_queued += len;
+	if (x->in_queued > SBX_QUEUE_HIGH)
+		x->in_above_high = 1;
+	in_flush(x);
+}
+
+size_t sbx_exec_stdin_queued(const struct sbx_exec *x)
+{
+	return x->in_queued;
+}
+
+/* The agent took stdin and grants more. */
+static void on_window(struct sbx_exec *x, uint32_t bytes)
+{
+	x->in_credit += bytes;
+	if (x->conn->done)
+		return;
+	in_flush(x);
+	if (x->in_above_high && x->in_queued < SBX_QUEUE_LOW) {
+		x->in_above_high = 0;
+		if (x->ops->stdin_drained)
+			x->ops->stdin_drained(x, x->arg);
+	}
+}
+
+void sbx_exec_hold_output(struct sbx_exec *x, int hold)
+{
+	x->hold = hold;
+}
+
+/* Grants are batched: one window message per half window consumed. */
+void sbx_exec_consumed(struct sbx_exec *x, size_t n)
+{
+	struct msg m = {.type = MSG_WINDOW, .id = x->id};
+
+	x->out_owed += n;
+	if (x->out_owed < SBX_WINDOW / 2 || x->conn->done)
+		return;
+	m.u.window.bytes = (uint32_t)x->out_owed;
+	x->out_owed = 0;
+	conn_push(x->conn, &m);
 }
 
 static void push_simple(struct sbx_exec *x, enum msg_type type, int signo)
@@ -102,7 +210,10 @@ void sbx_exec_close_stdin(struct sbx_exec *x)
 	if (x->stdin_closed)
 		return;
 	x->stdin_closed = 1;
-	push_simple(x, MSG_STDIN_CLOSE, 0);
+	if (x->in_head)
+		x->close_pending = 1; /* after what waits for credit */
+	else
+		push_simple(x, MSG_STDIN_CLOSE, 0);
 }
 
 void sbx_exec_signal(struct sbx_exec *x, int signo)
@@ -137,10 +248,16 @@ void exec_on_message(struct sbx_conn *c, const struct msg *m)
 			x->ops->failed(x, x->arg, &m->u.failed);
 		unlink_free(x);
 		break;
+	case MSG_WINDOW:
+		on_window(x, m->u.window.bytes);
+		break;
 	case MSG_ERROR:
 		/* The command closed its stdin: sending more is pointless. */
-		if (m->u.error.code == PERR_STDIN_CLOSED)
+		if (m->u.error.code == PERR_STDIN_CLOSED) {
 			x->stdin_closed = 1;
+			x->close_pending = 0;
+			in_free(x);
+		}
 		if (x->ops->error)
 			x->ops->error(x, x->arg, m->u.error.code, m->u.error.message);
 		/* The exec message itself was refused: it will never run. */
@@ -171,6 +288,9 @@ void exec_on_frame(struct sbx_conn *c, const struct frame *f)
 	x->out_off[k] = f->offset + f->len;
 	if (x->ops->output)
 		x->ops->output(x, x->arg, f->kind, f->data, f->len);
+	/* The callback may have closed the connection, and x with it. */
+	if (!c->done && !x->hold)
+		sbx_exec_consumed(x, f->len);
 }
 
 void exec_abandon_all(struct sbx_conn *c)
@@ -179,7 +299,7 @@ void exec_abandon_all(struct sbx_conn *c)
 
 	for (x = c->execs; x; x = next) {
 		next = x->next;
-		free(x);
+		exec_free(x);
 	}
 	c->execs = NULL;
 }

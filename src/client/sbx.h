@@ -43,6 +43,9 @@ struct sbx_conn_ops {
 
 #define SBX_QUEUE_HIGH (1024 * 1024)
 #define SBX_QUEUE_LOW (256 * 1024)
+/* Output credit per exec (PROTOCOL.md, flow control): the agent sends at
+ * most this much of an exec's output beyond what has been consumed. */
+#define SBX_WINDOW (1024 * 1024)
 
 /* Starts connecting to target ("unix:PATH", "ws://HOST:PORT",
  * "wss://HOST:PORT"); token may be NULL. Returns NULL with a reason in
@@ -67,15 +70,26 @@ struct sbx_exec_ops {
 	 * before started: the exec was refused and never ran. */
 	void (*error)(struct sbx_exec *x, void *arg, enum proto_err code,
 		      const char *message);
+	/* Stdin waiting for the agent's credit fell back under SBX_QUEUE_LOW
+	 * after passing SBX_QUEUE_HIGH: a good time to read more input. */
+	void (*stdin_drained)(struct sbx_exec *x, void *arg);
 };
 
 /* Queues the exec; req is copied into the message at once. */
 struct sbx_exec *sbx_exec_start(struct sbx_conn *c, const struct msg_exec *req,
 				const struct sbx_exec_ops *ops, void *arg);
 uint32_t sbx_exec_id(const struct sbx_exec *x);
+/* Stdin is sent as the agent grants credit; the rest waits here. */
 void sbx_exec_write(struct sbx_exec *x, const void *buf, size_t len);
+size_t sbx_exec_stdin_queued(const struct sbx_exec *x);
 void sbx_exec_close_stdin(struct sbx_exec *x);
 void sbx_exec_signal(struct sbx_exec *x, int signo);
 void sbx_exec_kill(struct sbx_exec *x);
+/* Output is taken as consumed when the output callback returns, and the
+ * agent granted more credit. A caller that keeps output to use later
+ * holds it instead, and says what it consumed: the agent then stops
+ * reading the command's output when SBX_WINDOW bytes are unconsumed. */
+void sbx_exec_hold_output(struct sbx_exec *x, int hold);
+void sbx_exec_consumed(struct sbx_exec *x, size_t n);
 
 #endif

@@ -72,6 +72,7 @@ static void hello_assert_equal(const struct msg_hello *w, const struct msg_hello
 	str_assert_equal("software", w->software, g->software);
 	assert_int_equal(w->max_frame, g->max_frame);
 	assert_int_equal(w->max_execs, g->max_execs);
+	assert_int_equal(w->window, g->window);
 }
 
 static void exec_assert_equal(const struct msg_exec *w, const struct msg_exec *g)
@@ -130,6 +131,9 @@ static void msg_assert_equal(const struct msg *w, const struct msg *g)
 	case MSG_STARTED:
 		assert_int_equal(w->u.started.pid, g->u.started.pid);
 		break;
+	case MSG_WINDOW:
+		assert_int_equal(w->u.window.bytes, g->u.window.bytes);
+		break;
 	case MSG_EXITED:
 		exited_assert_equal(&w->u.exited, &g->u.exited);
 		break;
@@ -182,6 +186,10 @@ static const struct rt_row rt_rows[] = {
 	{"signal 1", {.type = MSG_SIGNAL, .id = 4, .u.signal = {1}}},
 	{"signal 64", {.type = MSG_SIGNAL, .id = 4, .u.signal = {64}}},
 	{"kill", {.type = MSG_KILL, .id = 5}},
+	{"window 1", {.type = MSG_WINDOW, .id = 5, .u.window = {1}}},
+	{"window at the largest grant", {.type = MSG_WINDOW, .id = 5, .u.window = {PROTO_MAX_WINDOW}}},
+	{"hello from client with a window", {.type = MSG_HELLO,
+		.u.hello = {1, "sbx/0.1.0", 0, 0, PROTO_STDIN_WINDOW}}},
 	{"kill id 2^32-1", {.type = MSG_KILL, .id = UINT32_MAX}},
 	{"started", {.type = MSG_STARTED, .id = 6, .u.started = {1234}}},
 	{"started pid 1", {.type = MSG_STARTED, .id = 6, .u.started = {1}}},
@@ -325,6 +333,12 @@ static const struct dec_row dec_rows[] = {
 		{.type = MSG_HELLO, .u.hello = {.version = 1}}},
 	{"hello limits sent to agent", "{'type':'hello','version':1,'max_frame':5,'max_execs':6}",
 		TO_A, {.type = MSG_HELLO, .u.hello = {1, NULL, 5, 6}}},
+	{"window to the client", "{'type':'window','id':3,'bytes':65536}", TO_C,
+		{.type = MSG_WINDOW, .id = 3, .u.window = {65536}}},
+	{"window to the agent", "{'type':'window','id':3,'bytes':65536}", TO_A,
+		{.type = MSG_WINDOW, .id = 3, .u.window = {65536}}},
+	{"hello window sent to agent", "{'type':'hello','version':1,'window':1048576}", TO_A,
+		{.type = MSG_HELLO, .u.hello = {1, NULL, 0, 0, 1048576}}},
 	{"started pid 2147483647", "{'type':'started','id':1,'pid':2147483647}", TO_C,
 		{.type = MSG_STARTED, .id = 1, .u.started = {INT32_MAX}}},
 	{"exited with code only", "{'type':'exited','id':3,'code':0}", TO_C,
@@ -585,6 +599,13 @@ static const struct bad_row bad_rows[] = {
 	BAD("hello version 2 to client", "{'type':'hello','version':2,'software':'x'}", TO_C,
 	    PERR_VERSION),
 	BAD("hello version 99", "{'type':'hello','version':99}", TO_A, PERR_VERSION),
+	FIELD("window without bytes", "{'type':'window','id':1}", TO_A, "bytes"),
+	FIELD("window of 0 bytes", "{'type':'window','id':1,'bytes':0}", TO_A, "bytes"),
+	FIELD("window of -1 bytes", "{'type':'window','id':1,'bytes':-1}", TO_C, "bytes"),
+	FIELD("window over the largest grant", "{'type':'window','id':1,'bytes':67108865}", TO_A, "bytes"),
+	FIELD("window bytes a string", "{'type':'window','id':1,'bytes':'1'}", TO_A, "bytes"),
+	FIELD("window without id", "{'type':'window','bytes':1}", TO_A, "id"),
+	FIELD("hello window over the largest grant", "{'type':'hello','version':1,'window':67108865}", TO_A, "window"),
 	FIELD("hello version 0", "{'type':'hello','version':0}", TO_A, "version"),
 	FIELD("hello version -1", "{'type':'hello','version':-1}", TO_A, "version"),
 	FIELD("hello without version", "{'type':'hello','software':'x'}", TO_A, "version"),

@@ -207,6 +207,7 @@ static const struct type_row type_rows[MSG__COUNT] = {
 	{MSG_EXITED, "exited", DIR_TO_CLIENT},
 	{MSG_FAILED, "failed", DIR_TO_CLIENT},
 	{MSG_ERROR, "error", DIR_TO_CLIENT},
+	{MSG_WINDOW, "window", DIR_BOTH},
 };
 
 static void type_test(void **state)
