@@ -9,12 +9,10 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "exec.h"
 #include "watch.h"
-#include "xmalloc.h"
 
 /* Stdin waiting for the child: past HIGH the connection is not read. */
 #define IN_HIGH (1024 * 1024)
@@ -38,18 +36,6 @@ int exec_stdin_broken(const struct exec *x)
 	return x->in_broken;
 }
 
-static void in_free_chunks(struct exec *x)
-{
-	struct chunk *c, *next;
-
-	for (c = x->in_head; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-	x->in_head = x->in_tail = NULL;
-	x->in_bytes = 0;
-}
-
 static void in_stall(struct exec *x, int stall)
 {
 	if (x->stalling == stall || x->conn == NULL)
@@ -63,7 +49,7 @@ void exec_in_close(struct exec *x)
 	if (x->in)
 		watch_close(x->in);
 	x->in = NULL;
-	in_free_chunks(x);
+	byteq_clear(&x->in_q);
 	in_stall(x, 0);
 }
 
@@ -84,7 +70,7 @@ static void in_grant(struct exec *x, size_t n)
 
 	x->in_grant += n;
 	if (x->conn == NULL || !x->conn->window || x->in_grant == 0 ||
-	    (x->in_grant < GRANT_BATCH && x->in_head))
+	    (x->in_grant < GRANT_BATCH && x->in_q.head))
 		return;
 	m.u.window.bytes = (uint32_t)x->in_grant;
 	x->in_grant = 0;
@@ -94,11 +80,13 @@ static void in_grant(struct exec *x, size_t n)
 static void in_writable(struct watch *w, void *arg)
 {
 	struct exec *x = arg;
-	struct chunk *c;
+	const unsigned char *p;
+	size_t len;
 	ssize_t n;
+	int ours;
 
-	while ((c = x->in_head) != NULL) {
-		n = write(watch_fd(w), c->data + c->off, c->len - c->off);
+	while ((p = byteq_peek(&x->in_q, &len, &ours))) {
+		n = write(watch_fd(w), p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
@@ -109,21 +97,14 @@ static void in_writable(struct watch *w, void *arg)
 			in_broken(x);
 			return;
 		}
-		c->off += (size_t)n;
-		x->in_bytes -= (size_t)n;
-		if (c->kind == 0)
+		byteq_take(&x->in_q, (size_t)n);
+		if (!ours)
 			in_grant(x, (size_t)n);
-		if (c->off == c->len) {
-			x->in_head = c->next;
-			if (x->in_head == NULL)
-				x->in_tail = NULL;
-			free(c);
-		}
 	}
 	in_grant(x, 0);
-	if (x->in_bytes < IN_LOW)
+	if (x->in_q.bytes < IN_LOW)
 		in_stall(x, 0);
-	if (x->in_close_pending && x->in_head == NULL)
+	if (x->in_close_pending && x->in_q.head == NULL)
 		exec_in_close(x);
 }
 
@@ -149,23 +130,13 @@ void exec_in_open(struct exec *x, int fd)
 
 /* ours: bytes the agent adds itself (a terminal's EOF key), not the
  * client's, so not granted back. */
+/* ours: bytes the agent adds itself (a terminal's EOF key), not the
+ * client's, so not granted back. */
 static void in_queue(struct exec *x, const void *data, size_t len, int ours)
 {
-	struct chunk *c = xmalloc(sizeof *c + len);
-
-	c->next = NULL;
-	c->len = len;
-	c->off = 0;
-	c->kind = ours;
-	memcpy(c->data, data, len);
-	if (x->in_tail)
-		x->in_tail->next = c;
-	else
-		x->in_head = c;
-	x->in_tail = c;
-	x->in_bytes += len;
+	byteq_push(&x->in_q, data, len, ours);
 	watch_want_write(x->in);
-	if (x->in_bytes > IN_HIGH)
+	if (x->in_q.bytes > IN_HIGH)
 		in_stall(x, 1);
 }
 
@@ -186,6 +157,6 @@ void exec_stdin_close(struct exec *x)
 	if (x->tty)
 		in_queue(x, "\x04", 1, 1);
 	x->in_close_pending = 1;
-	if (x->in_head == NULL)
+	if (x->in_q.head == NULL)
 		exec_in_close(x);
 }

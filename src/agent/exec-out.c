@@ -8,13 +8,11 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "exec.h"
 #include "watch.h"
-#include "xmalloc.h"
 
 /* Output of one exec waiting in its connection's queue: past HIGH the
  * child's pipes are no longer read, so a slow socket stops the child. */
@@ -33,7 +31,7 @@ static int credit_kept(const struct exec *x)
  * back for want of it, and the socket keeping up. */
 static int out_may_read(const struct exec *x)
 {
-	if (credit_kept(x) && (x->credit <= 0 || x->held_head))
+	if (credit_kept(x) && (x->credit <= 0 || x->held.head))
 		return 0;
 	return x->queued <= OUT_HIGH;
 }
@@ -59,30 +57,13 @@ static void out_send(struct exec *x, int k, const unsigned char *data, size_t le
 	lws_callback_on_writable(x->conn->wsi);
 }
 
-static void out_hold(struct exec *x, int k, const unsigned char *data, size_t len)
-{
-	struct chunk *c = xmalloc(sizeof *c + len);
-
-	c->next = NULL;
-	c->len = len;
-	c->off = 0;
-	c->kind = k;
-	memcpy(c->data, data, len);
-	if (x->held_tail)
-		x->held_tail->next = c;
-	else
-		x->held_head = c;
-	x->held_tail = c;
-	x->held_bytes += len;
-}
-
 /* Sends what the credit allows now and holds the rest, in order. */
 static void out_emit(struct exec *x, int k, const unsigned char *data, size_t len)
 {
 	size_t now = len;
 
 	if (credit_kept(x)) {
-		if (x->held_head || x->credit <= 0)
+		if (x->held.head || x->credit <= 0)
 			now = 0;
 		else if ((int64_t)now > x->credit)
 			now = (size_t)x->credit;
@@ -90,41 +71,22 @@ static void out_emit(struct exec *x, int k, const unsigned char *data, size_t le
 	if (now)
 		out_send(x, k, data, now);
 	if (now < len)
-		out_hold(x, k, data + now, len - now);
+		byteq_push(&x->held, data + now, len - now, k);
 }
 
 /* Held output goes out as credit comes in. */
 static void out_flush_held(struct exec *x)
 {
-	struct chunk *c;
+	const unsigned char *p;
 	size_t n;
+	int k;
 
-	while ((c = x->held_head) && x->credit > 0) {
-		n = c->len - c->off;
+	while (x->credit > 0 && (p = byteq_peek(&x->held, &n, &k))) {
 		if ((int64_t)n > x->credit)
 			n = (size_t)x->credit;
-		out_send(x, c->kind, c->data + c->off, n);
-		c->off += n;
-		x->held_bytes -= n;
-		if (c->off < c->len)
-			break;
-		x->held_head = c->next;
-		if (x->held_head == NULL)
-			x->held_tail = NULL;
-		free(c);
+		out_send(x, k, p, n);
+		byteq_take(&x->held, n);
 	}
-}
-
-static void out_free_held(struct exec *x)
-{
-	struct chunk *c, *next;
-
-	for (c = x->held_head; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-	x->held_head = x->held_tail = NULL;
-	x->held_bytes = 0;
 }
 
 /* One read of stream k: >0 bytes read, 0 at EOF, -1 when nothing is
@@ -136,7 +98,7 @@ static ssize_t out_read(struct exec *x, int k, int fd, int all)
 	ssize_t n;
 
 	if (!all && credit_kept(x)) {
-		if (x->credit <= 0 || x->held_head)
+		if (x->credit <= 0 || x->held.head)
 			return -1;
 		if ((int64_t)want > x->credit)
 			want = (size_t)x->credit;
@@ -224,7 +186,7 @@ void exec_window(struct exec *x, uint32_t bytes)
 /* 1 once both streams are closed and nothing is held back. */
 int exec_out_done(const struct exec *x)
 {
-	return !x->out[0] && !x->out[1] && (x->held_head == NULL || x->conn == NULL);
+	return !x->out[0] && !x->out[1] && (x->held.head == NULL || x->conn == NULL);
 }
 
 void exec_out_close(struct exec *x)
@@ -235,7 +197,7 @@ void exec_out_close(struct exec *x)
 			watch_close(x->out[k]);
 			x->out[k] = NULL;
 		}
-	out_free_held(x);
+	byteq_clear(&x->held);
 }
 
 /* 1 while a pipe may still carry the command's own output: bytes wait in

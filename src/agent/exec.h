@@ -12,13 +12,7 @@
 #include <sys/types.h>
 
 #include "agent.h"
-
-struct chunk {
-	struct chunk *next;
-	size_t len, off;
-	int kind; /* output: 0 stdout, 1 stderr; stdin: 1 for the agent's own */
-	unsigned char data[];
-};
+#include "byteq.h"
 
 struct exec {
 	struct exec *next;
@@ -29,8 +23,7 @@ struct exec {
 
 	/* stdin (exec-in.c) */
 	struct watch *in;
-	struct chunk *in_head, *in_tail;
-	size_t in_bytes;
+	struct byteq in_q; /* tag 1: bytes of the agent's own (a tty's EOF) */
 	uint64_t in_off;
 	size_t in_grant; /* written to the command, not yet granted back */
 	int in_close_pending;
@@ -44,8 +37,7 @@ struct exec {
 	uint64_t limit, dropped[2]; /* output_limit per stream; bytes past it */
 	size_t queued;              /* our frames in the connection's queue */
 	int64_t credit;             /* bytes the client will take; with conn->window */
-	struct chunk *held_head, *held_tail; /* read, waiting for credit */
-	size_t held_bytes;
+	struct byteq held;          /* read, waiting for credit; tag: stream */
 	int out_activity;
 	lws_sorted_usec_list_t drain_sul;
 

@@ -10,14 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byteq.h"
 #include "client.h"
 #include "xmalloc.h"
-
-struct pending {
-	struct pending *next;
-	size_t len, off;
-	unsigned char data[];
-};
 
 struct sbx_exec {
 	struct sbx_exec *next;
@@ -27,8 +22,7 @@ struct sbx_exec {
 	void *arg;
 	uint64_t in_off;
 	int64_t in_credit;      /* stdin the agent will take now */
-	struct pending *in_head, *in_tail; /* written, waiting for credit */
-	size_t in_queued;
+	struct byteq in_q;      /* written, waiting for credit */
 	int in_above_high;
 	int close_pending;      /* stdin_close once the queue is out */
 	uint64_t out_off[2];
@@ -51,21 +45,9 @@ static struct sbx_exec *find(struct sbx_conn *c, uint32_t id)
 	return NULL;
 }
 
-static void in_free(struct sbx_exec *x)
-{
-	struct pending *p, *next;
-
-	for (p = x->in_head; p; p = next) {
-		next = p->next;
-		free(p);
-	}
-	x->in_head = x->in_tail = NULL;
-	x->in_queued = 0;
-}
-
 static void exec_free(struct sbx_exec *x)
 {
-	in_free(x);
+	byteq_clear(&x->in_q);
 	free(x);
 }
 
@@ -108,29 +90,21 @@ static void push_simple(struct sbx_exec *x, enum msg_type type, int signo);
 /* Sends queued stdin as far as the credit goes; then a pending close. */
 static void in_flush(struct sbx_exec *x)
 {
-	struct pending *p;
+	const unsigned char *p;
 	size_t n;
 
-	while ((p = x->in_head) && x->in_credit > 0) {
-		n = p->len - p->off;
+	while (x->in_credit > 0 && (p = byteq_peek(&x->in_q, &n, NULL))) {
 		if (n > PROTO_MAX_DATA)
 			n = PROTO_MAX_DATA;
 		if ((int64_t)n > x->in_credit)
 			n = (size_t)x->in_credit;
-		outq_push_data(&x->conn->q, FRAME_STDIN, x->id, x->in_off, p->data + p->off, n);
+		outq_push_data(&x->conn->q, FRAME_STDIN, x->id, x->in_off, p, n);
 		x->in_off += n;
 		x->in_credit -= (int64_t)n;
-		x->in_queued -= n;
-		p->off += n;
-		if (p->off < p->len)
-			continue;
-		x->in_head = p->next;
-		if (x->in_head == NULL)
-			x->in_tail = NULL;
-		free(p);
+		byteq_take(&x->in_q, n);
 	}
 	conn_kick(x->conn);
-	if (x->close_pending && x->in_head == NULL) {
+	if (x->close_pending && x->in_q.head == NULL) {
 		x->close_pending = 0;
 		push_simple(x, MSG_STDIN_CLOSE, 0);
 	}
@@ -138,29 +112,17 @@ static void in_flush(struct sbx_exec *x)
 
 void sbx_exec_write(struct sbx_exec *x, const void *buf, size_t len)
 {
-	struct pending *p;
-
 	if (x->stdin_closed || x->conn->done || len == 0)
 		return;
-	p = xmalloc(sizeof *p + len);
-	p->next = NULL;
-	p->len = len;
-	p->off = 0;
-	memcpy(p->data, buf, len);
-	if (x->in_tail)
-		x->in_tail->next = p;
-	else
-		x->in_head = p;
-	x->in_tail = p;
-	x->in_queued += len;
-	if (x->in_queued > SBX_QUEUE_HIGH)
+	byteq_push(&x->in_q, buf, len, 0);
+	if (x->in_q.bytes > SBX_QUEUE_HIGH)
 		x->in_above_high = 1;
 	in_flush(x);
 }
 
 size_t sbx_exec_stdin_queued(const struct sbx_exec *x)
 {
-	return x->in_queued;
+	return x->in_q.bytes;
 }
 
 /* The agent took stdin and grants more. */
@@ -170,7 +132,7 @@ static void on_window(struct sbx_exec *x, uint32_t bytes)
 	if (x->conn->done)
 		return;
 	in_flush(x);
-	if (x->in_above_high && x->in_queued < SBX_QUEUE_LOW) {
+	if (x->in_above_high && x->in_q.bytes < SBX_QUEUE_LOW) {
 		x->in_above_high = 0;
 		if (x->ops->stdin_drained)
 			x->ops->stdin_drained(x, x->arg);
@@ -210,7 +172,7 @@ void sbx_exec_close_stdin(struct sbx_exec *x)
 	if (x->stdin_closed)
 		return;
 	x->stdin_closed = 1;
-	if (x->in_head)
+	if (x->in_q.head)
 		x->close_pending = 1; /* after what waits for credit */
 	else
 		push_simple(x, MSG_STDIN_CLOSE, 0);
@@ -256,7 +218,7 @@ void exec_on_message(struct sbx_conn *c, const struct msg *m)
 		if (m->u.error.code == PERR_STDIN_CLOSED) {
 			x->stdin_closed = 1;
 			x->close_pending = 0;
-			in_free(x);
+			byteq_clear(&x->in_q);
 		}
 		if (x->ops->error)
 			x->ops->error(x, x->arg, m->u.error.code, m->u.error.message);

@@ -157,12 +157,12 @@ struct rt_row {
 };
 
 static const struct rt_row rt_rows[] = {
-	{"hello from client", {.type = MSG_HELLO, .u.hello = {1, "sbx/0.1.0", 0, 0}}},
+	{"hello from client", {.type = MSG_HELLO, .u.hello = {1, "sbx/0.1.0", 0, 0, 0}}},
 	{"hello from agent", {.type = MSG_HELLO,
-		.u.hello = {1, "sbx-agent/0.1.0", PROTO_MAX_FRAME, PROTO_MAX_EXECS}}},
+		.u.hello = {1, "sbx-agent/0.1.0", PROTO_MAX_FRAME, PROTO_MAX_EXECS, 0}}},
 	{"hello limits at 2^32-1", {.type = MSG_HELLO,
-		.u.hello = {1, "x", UINT32_MAX, UINT32_MAX}}},
-	{"hello without software", {.type = MSG_HELLO, .u.hello = {1, NULL, 0, 7}}},
+		.u.hello = {1, "x", UINT32_MAX, UINT32_MAX, 0}}},
+	{"hello without software", {.type = MSG_HELLO, .u.hello = {1, NULL, 0, 7, 0}}},
 	{"exec with args cwd env stdin pipe", {.type = MSG_EXEC, .id = 1, .u.exec = {
 		.cmd = "/bin/sh",
 		.args = (char *[]){"-c", "echo \"$X\" 'q' \\ done", "",
@@ -332,7 +332,7 @@ static const struct dec_row dec_rows[] = {
 	{"hello bad id ignored", "{'type':'hello','version':1,'id':'x'}", TO_C,
 		{.type = MSG_HELLO, .u.hello = {.version = 1}}},
 	{"hello limits sent to agent", "{'type':'hello','version':1,'max_frame':5,'max_execs':6}",
-		TO_A, {.type = MSG_HELLO, .u.hello = {1, NULL, 5, 6}}},
+		TO_A, {.type = MSG_HELLO, .u.hello = {1, NULL, 5, 6, 0}}},
 	{"window to the client", "{'type':'window','id':3,'bytes':65536}", TO_C,
 		{.type = MSG_WINDOW, .id = 3, .u.window = {65536}}},
 	{"window to the agent", "{'type':'window','id':3,'bytes':65536}", TO_A,
@@ -810,13 +810,17 @@ struct golden_row {
 
 static const struct golden_row golden_rows[] = {
 	{"kill", {.type = MSG_KILL, .id = 5}, "{'type':'kill','id':5}"},
+	{"window", {.type = MSG_WINDOW, .id = 5, .u.window = {524288}},
+		"{'type':'window','id':5,'bytes':524288}"},
+	{"hello from client", {.type = MSG_HELLO, .u.hello = {1, "sbx/0.1.0", 0, 0, 1048576}},
+		"{'type':'hello','version':1,'software':'sbx/0.1.0','window':1048576}"},
 	{"stdin_close", {.type = MSG_STDIN_CLOSE, .id = 1}, "{'type':'stdin_close','id':1}"},
 	{"signal", {.type = MSG_SIGNAL, .id = 4, .u.signal = {SIGINT}},
 		"{'type':'signal','id':4,'signal':2}"},
 	{"started", {.type = MSG_STARTED, .id = 1, .u.started = {42}},
 		"{'type':'started','id':1,'pid':42}"},
 	{"hello from agent", {.type = MSG_HELLO, .u.hello = {1, "sbx-agent/0.1.0",
-		PROTO_MAX_FRAME, PROTO_MAX_EXECS}},
+		PROTO_MAX_FRAME, PROTO_MAX_EXECS, 0}},
 		"{'type':'hello','version':1,'software':'sbx-agent/0.1.0',"
 		"'max_frame':1048576,'max_execs':256}"},
 	{"exec bare", {.type = MSG_EXEC, .id = 1, .u.exec = {.cmd = "true",
