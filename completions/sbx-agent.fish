@@ -23,6 +23,7 @@ complete -c sbx-agent -s l -l listen -x -a '(__sbx_agent_listen)' -d 'Listen on 
 complete -c sbx-agent -s t -l token-file -r -F -d 'Require "Authorization: Bearer TOKEN" with the token in FILE'
 complete -c sbx-agent -l tls-cert -r -F -d 'Serve TCP listeners as wss:// with this PEM certificate'
 complete -c sbx-agent -l tls-key -r -F -d 'PEM private key of the --tls-cert certificate'
+complete -c sbx-agent -l keepalive -x -d 'Ping a client silent for SECS, drop it after 3 x SECS (default 20)'
 complete -c sbx-agent -s v -l verbose -d 'Log each connection and exec on stderr'
 complete -c sbx-agent -s h -l help -d 'Show this help'
 complete -c sbx-agent -s V -l version -d 'Show the version'

@@ -7,7 +7,7 @@ function __sbx_target_index
     set -l i 1
     while test $i -le (count $args)
         switch $args[$i]
-            case --token-file --ca-file --workdir --user --output-limit --env --env-file --timeout --kill-grace \
+            case --token-file --ca-file --keepalive --workdir --user --output-limit --env --env-file --timeout --kill-grace \
                     --stdin-file --stdin-data --rlimit --rows --cols
                 set i (math $i + 2)
                 continue
@@ -113,6 +113,7 @@ complete -c sbx -n __sbx_needs_target -l json -d 'Print one JSON object per even
 complete -c sbx -n __sbx_needs_target -l time -d 'Print total, queue and execute time on stderr after'
 complete -c sbx -n __sbx_needs_target -l token-file -r -F -d 'Bearer token for the agent (else $SBX_TOKEN)'
 complete -c sbx -n __sbx_needs_target -l ca-file -r -F -d 'Trust this PEM CA for wss:// (else the system CA store)'
+complete -c sbx -n __sbx_needs_target -l keepalive -x -d 'Ping a silent agent after SECS, give up after 3 x SECS (default 20)'
 complete -c sbx -n __sbx_needs_target -s h -l help -d 'Show this help'
 complete -c sbx -n __sbx_needs_target -a '(__sbx_targets)'
 complete -c sbx -n __sbx_needs_cmd -a '(__fish_complete_command)'

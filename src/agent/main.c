@@ -38,6 +38,8 @@ static const char usage[] =
 	"                         in FILE; needed to listen on a non-loopback address\n"
 	"      --tls-cert FILE    serve TCP listeners as wss:// with this PEM certificate\n"
 	"      --tls-key FILE     and this PEM private key (both or neither)\n"
+	"      --keepalive SECS   ping a client silent for SECS (default 20); drop it,\n"
+	"                         killing its execs, when silent for 3 x SECS\n"
 	"  -v, --verbose          log each connection and exec on stderr\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
@@ -138,7 +140,9 @@ static const struct lws_protocols protocols[] = {
 	{0},
 };
 
-static const lws_retry_bo_t keepalive = {
+/* A peer silent for ping seconds is pinged; silent for three times as
+ * long, it is dropped (and its execs killed): --keepalive sets ping. */
+static lws_retry_bo_t keepalive = {
 	.secs_since_valid_ping = 20,
 	.secs_since_valid_hangup = 60,
 };
@@ -189,6 +193,18 @@ static void raise_nofile(void)
 	}
 }
 
+static int keepalive_parse(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s < '0' || *s > '9' || *end != '\0' || n < 1 || n > 3600)
+		return -1;
+	keepalive.secs_since_valid_ping = (uint16_t)n;
+	keepalive.secs_since_valid_hangup = (uint16_t)(3 * n);
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 {
 	static const struct option opts[] = {
@@ -196,6 +212,7 @@ static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 		{"token-file", required_argument, NULL, 't'},
 		{"tls-cert", required_argument, NULL, 'C'},
 		{"tls-key", required_argument, NULL, 'K'},
+		{"keepalive", required_argument, NULL, 'k'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -229,6 +246,12 @@ static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 			break;
 		case 'K':
 			agent.tls_key = optarg;
+			break;
+		case 'k':
+			if (keepalive_parse(optarg) < 0) {
+				log_error("--keepalive %s: give whole seconds, 1 to 3600", optarg);
+				return 2;
+			}
 			break;
 		case 'v':
 			log_init("sbx-agent", ++verbose);

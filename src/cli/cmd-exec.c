@@ -26,7 +26,7 @@
 enum {
 	OPT_TOKEN_FILE = 256, OPT_CA_FILE, OPT_ENV_FILE, OPT_TIMEOUT, OPT_KILL_GRACE, OPT_TIME,
 	OPT_STDIN_FILE, OPT_STDIN_DATA, OPT_RLIMIT, OPT_ROWS, OPT_COLS, OPT_JSON,
-	OPT_OUTPUT_LIMIT,
+	OPT_OUTPUT_LIMIT, OPT_KEEPALIVE,
 };
 
 static const struct cmd_opt exec_opts[] = {
@@ -48,6 +48,7 @@ static const struct cmd_opt exec_opts[] = {
 	{"time", OPT_TIME, NULL, "print total, queue and execute time on stderr after"},
 	{"token-file", OPT_TOKEN_FILE, "FILE", "bearer token for the agent (else $SBX_TOKEN)"},
 	{"ca-file", OPT_CA_FILE, "FILE", "trust this PEM CA for wss:// (else the system's)"},
+	{"keepalive", OPT_KEEPALIVE, "SECS", "ping a silent agent after SECS, give up after 3 x SECS (default 20)"},
 	{"help", 'h', NULL, "show this help"},
 	{0},
 };
@@ -340,6 +341,7 @@ struct exec_opts {
 	int in_fd; /* what feeds the command's stdin: -1 for none */
 	int show_time;
 	int json;
+	unsigned keepalive; /* 0: libsbx's default */
 	struct envlist env;
 };
 
@@ -355,6 +357,8 @@ static int run_exec(const char *target, const char *token, struct msg_exec *req,
 		fprintf(stderr, "sbx: cannot start the event loop\n");
 		return EXIT_SBX;
 	}
+	if (o->keepalive)
+		sbx_client_set_keepalive(r.cl, o->keepalive);
 	if (watch_signals(&r) < 0) {
 		fprintf(stderr, "sbx: cannot watch signals: %s\n", strerror(errno));
 		goto out;
@@ -506,6 +510,17 @@ static int size_option(const struct cmd_entry *cmd, uint16_t *v, const char *tex
 }
 
 
+static int keepalive_option(const struct cmd_entry *cmd, struct exec_opts *o, const char *text)
+{
+	char *end;
+	long n = strtol(text, &end, 10);
+
+	if (*text < '0' || *text > '9' || *end != '\0' || n < 1 || n > 3600)
+		return cmd_usage_error(cmd, "--keepalive \"%s\": give whole seconds, 1 to 3600", text);
+	o->keepalive = (unsigned)n;
+	return 0;
+}
+
 static int bad_duration(const struct cmd_entry *cmd, const char *text)
 {
 	return cmd_usage_error(cmd, "\"%s\" is not a duration (500ms, 30s, 5m, 1h)", text);
@@ -566,6 +581,8 @@ static int exec_option(const struct cmd_entry *cmd, int c, char **argv,
 	case OPT_TIME:
 		o->show_time = 1;
 		return 0;
+	case OPT_KEEPALIVE:
+		return keepalive_option(cmd, o, optarg);
 	case OPT_JSON:
 		o->json = 1;
 		return 0;

@@ -38,8 +38,19 @@ struct sbx_client *sbx_client_new(unsigned flags, const char *ca_file)
 		return NULL;
 	}
 	cl->vh = lws_get_vhost_by_name(cl->ctx, "default");
+	sbx_client_set_keepalive(cl, 20);
 	cl->tls = (flags & SBX_CLIENT_TLS) != 0;
 	return cl;
+}
+
+void sbx_client_set_keepalive(struct sbx_client *cl, unsigned secs)
+{
+	if (secs < 1)
+		secs = 1;
+	if (secs > 3600)
+		secs = 3600;
+	cl->keepalive.secs_since_valid_ping = (uint16_t)secs;
+	cl->keepalive.secs_since_valid_hangup = (uint16_t)(3 * secs);
 }
 
 struct lws_vhost *sbx_client_vhost(struct sbx_client *cl)

@@ -14,6 +14,7 @@ struct sbx_client {
 	struct sbx_conn *conns;
 	int stop;
 	int tls;
+	lws_retry_bo_t keepalive; /* for connections opened from now on */
 };
 
 struct sbx_conn {
@@ -30,6 +31,8 @@ struct sbx_conn {
 	int ready, done; /* done: failed or closed; no more callbacks */
 	struct sbx_exec *execs;
 	uint32_t next_id;
+	lws_usec_t last_rx;   /* when the agent was last heard from */
+	uint16_t hangup_secs; /* keepalive's limit for this connection */
 	unsigned char *rx;
 	size_t rxlen, rxcap;
 	lws_sorted_usec_list_t fail_sul; /* reports a failure from outside lws */

@@ -17,11 +17,6 @@
 #include "client.h"
 #include "xmalloc.h"
 
-static const lws_retry_bo_t keepalive = {
-	.secs_since_valid_ping = 20,
-	.secs_since_valid_hangup = 60,
-};
-
 void conn_push(struct sbx_conn *c, const struct msg *m)
 {
 	size_t len;
@@ -220,6 +215,24 @@ static int on_writable(struct sbx_conn *c, struct lws *wsi)
 	return 0;
 }
 
+/* Closed under us: say whether it was the keepalive giving up on a
+ * silent agent (stopped, or the network cut), which a user acts on
+ * differently from an agent that went away. */
+static void conn_lost(struct sbx_conn *c)
+{
+	lws_usec_t quiet = lws_now_usecs() - c->last_rx;
+	char why[300];
+
+	if (quiet >= (lws_usec_t)(c->hangup_secs > 1 ? c->hangup_secs - 1 : 1) * LWS_US_PER_SEC)
+		snprintf(why, sizeof why,
+			 "lost the connection to %s: no answer for %lld s (keepalive); "
+			 "the agent is stopped or unreachable", c->addr.text,
+			 (long long)(quiet / LWS_US_PER_SEC));
+	else
+		snprintf(why, sizeof why, "lost the connection to %s", c->addr.text);
+	conn_fail(c, PERR_INTERNAL, why);
+}
+
 static int add_token(struct sbx_conn *c, struct lws *wsi, void *in, size_t len)
 {
 	unsigned char **p = in, *end = *p + len;
@@ -252,21 +265,22 @@ int conn_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		return 0;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		c->established = 1;
+		c->last_rx = lws_now_usecs();
 		lws_callback_on_writable(wsi);
 		return 0;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
+		c->last_rx = lws_now_usecs();
 		if (!c->done)
 			on_receive(c, wsi, in, len);
+		return 0;
+	case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+		c->last_rx = lws_now_usecs();
 		return 0;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
 		return c->done ? -1 : on_writable(c, wsi);
 	case LWS_CALLBACK_CLIENT_CLOSED:
 		c->wsi = NULL;
-		{
-			char why[300];
-			snprintf(why, sizeof why, "lost the connection to %s", c->addr.text);
-			conn_fail(c, PERR_INTERNAL, why);
-		}
+		conn_lost(c);
 		return 0;
 	default:
 		return 0;
@@ -328,7 +342,8 @@ struct sbx_conn *sbx_conn_open(struct sbx_client *cl, const char *target,
 	ci.local_protocol_name = PROTO_SUBPROTOCOL;
 	ci.ssl_connection = c->addr.tls ? LCCSCF_USE_SSL : 0;
 	ci.opaque_user_data = c;
-	ci.retry_and_idle_policy = &keepalive;
+	ci.retry_and_idle_policy = &cl->keepalive;
+	c->hangup_secs = cl->keepalive.secs_since_valid_hangup;
 	ci.pwsi = &c->wsi;
 	if (lws_client_connect_via_info(&ci) == NULL) {
 		c->wsi = NULL;

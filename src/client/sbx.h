@@ -26,6 +26,9 @@ struct sbx_client *sbx_client_new(unsigned flags, const char *ca_file);
 int sbx_client_run(struct sbx_client *cl);
 void sbx_client_stop(struct sbx_client *cl);
 void sbx_client_free(struct sbx_client *cl);
+/* Connections opened after this ping an agent silent for secs seconds
+ * and give up on one silent for 3 x secs (default 20; 1..3600). */
+void sbx_client_set_keepalive(struct sbx_client *cl, unsigned secs);
 /* Where callers adopt their own fds (see watch.h). */
 struct lws_vhost *sbx_client_vhost(struct sbx_client *cl);
 
