@@ -96,3 +96,147 @@ void sbx_exec_hold_output(struct sbx_exec *x, int hold);
 void sbx_exec_consumed(struct sbx_exec *x, size_t n);
 
 #endif
+
+/* ======================================================================
+ * The blocking API (sync.c, stream.c) and driving the loop from another
+ * event loop (poller.c). Added as its own section; everything above is
+ * the callback API these are built on.
+ *
+ * A struct sbx is one connection with its own sbx_client. Its functions
+ * block until what they wait for happens; they must not be called from
+ * inside a libsbx callback. No threads: the waiting is the client's lws
+ * loop, run until the answer is in.
+ * ====================================================================== */
+#ifndef SBX_BLOCKING_API
+#define SBX_BLOCKING_API
+
+struct sbx;
+struct sbx_stream;
+struct sbx_poller;
+
+/* Connects and waits for the agent's hello. NULL with a one-line reason
+ * in err when that fails. A wss:// target gets a TLS client trusting the
+ * system's CA store, or ca_file when given. token may be NULL. */
+struct sbx *sbx_connect(const char *target, const char *token, char *err, size_t errlen);
+struct sbx *sbx_connect_ca(const char *target, const char *token, const char *ca_file,
+			   char *err, size_t errlen);
+/* Frees every stream of s not freed yet (their handles are invalid after)
+ * and closes the connection. */
+void sbx_close(struct sbx *s);
+/* Why the last call that returned -1 or NULL failed. */
+const char *sbx_error(const struct sbx *s);
+/* The loop under s, for sbx_poller_new or watches of the caller's own. */
+struct sbx_client *sbx_get_client(struct sbx *s);
+
+enum sbx_outcome {
+	SBX_EXITED,  /* it ran: result.exited says how it ended */
+	SBX_FAILED,  /* it never ran: result.failed says why (not_found...) */
+	SBX_REFUSED, /* the agent refused the request: result.error */
+};
+
+struct sbx_result {
+	enum sbx_outcome outcome;
+	/* What the sbx CLI would exit with: the code; 128+N for signal N;
+	 * 124 timed out; 127 not found; 126 cannot execute; 125 otherwise. */
+	int status;
+	int64_t pid;              /* 0 if it never started */
+	struct msg_exited exited; /* code, signo, timed_out, total_ms, queue_ms,
+				   * execute_ms, bytes sent and dropped */
+	struct msg_failed failed; /* SBX_FAILED: kind, err, stage, message */
+	/* SBX_REFUSED: why. Otherwise the last error the agent (or the output
+	 * offset check) reported about this exec, PERR_OK if none. */
+	enum proto_err error;
+	char *error_message;
+	/* All the output (sbx_stream_wait: none), NUL-terminated, never NULL
+	 * after a 0 return. Bounded only by the request's output_limit. */
+	char *out, *err;
+	size_t out_len, err_len;
+};
+
+/* Frees the strings and buffers of r (not r itself); r is zeroed. */
+void sbx_result_free(struct sbx_result *r);
+
+/* microsandbox exec: runs cmd with args (NULL-terminated, cmd not
+ * repeated; args may be NULL), stdin /dev/null, and collects everything.
+ * 0 when the agent answered (ran, failed to start, or refused: see
+ * r->outcome); -1 when the connection failed (sbx_error). r must be freed
+ * with sbx_result_free after 0. */
+int sbx_run(struct sbx *s, const char *cmd, char *const args[], struct sbx_result *r);
+/* execWith: every option of struct msg_exec (cwd, env, user, tty, rows,
+ * cols, rlimits, output_limit, timeout_ms, kill_grace_ms). With stdin_data
+ * the command reads those bytes, then EOF; without it, req->stdin_mode
+ * holds (a pipe gets EOF at once). */
+int sbx_run_with(struct sbx *s, const struct msg_exec *req, const void *stdin_data,
+		 size_t stdin_len, struct sbx_result *r);
+/* shell: /bin/sh -c script. */
+int sbx_shell(struct sbx *s, const char *script, struct sbx_result *r);
+
+/* execStream: a handle on one running exec. Several may run at once on
+ * one struct sbx; events of each are buffered in its handle until taken. */
+enum sbx_event_type {
+	SBX_EVENT_STARTED, /* pid */
+	SBX_EVENT_STDOUT,  /* data, len */
+	SBX_EVENT_STDERR,  /* data, len */
+	SBX_EVENT_EXITED,  /* exited; the last event */
+	SBX_EVENT_FAILED,  /* failed; the last event */
+	SBX_EVENT_ERROR,   /* code, message; the last event if the exec was
+			    * refused (before STARTED), else a warning */
+};
+
+struct sbx_event {
+	enum sbx_event_type type;
+	int64_t pid;
+	const uint8_t *data;
+	size_t len;
+	struct msg_exited exited;
+	struct msg_failed failed;
+	enum proto_err code;
+	const char *message;
+};
+
+/* Queues the exec (req is copied at once); NULL if the connection is
+ * already lost (sbx_error). */
+struct sbx_stream *sbx_stream_start(struct sbx *s, const struct msg_exec *req);
+/* The next event, waiting at most timeout_ms (0: do not block; -1: no
+ * limit). 1: *ev holds it; 0: none in time; -1: no more events (the last
+ * was given) or the connection was lost (sbx_error says which). Lifetime:
+ * ev's pointers (data, message, failed.stage, failed.message) belong to
+ * the handle and stay valid until the next sbx_stream_recv, wait, collect
+ * or free on it; copy what you keep. */
+int sbx_stream_recv(struct sbx_stream *h, struct sbx_event *ev, int timeout_ms);
+/* Stdin (start the exec with stdin_mode STDIN_PIPE). 0 when queued, -1
+ * when the exec has ended or its stdin is closed. */
+int sbx_stream_write(struct sbx_stream *h, const void *buf, size_t len);
+int sbx_stream_close_stdin(struct sbx_stream *h);
+/* To the exec's process group; 0 when sent, -1 when it has ended. */
+int sbx_stream_signal(struct sbx_stream *h, int signo);
+int sbx_stream_kill(struct sbx_stream *h);
+/* Block until the exec ends and fill r as sbx_run does: wait throws the
+ * output away, collect keeps what recv has not taken. 0, or -1 when the
+ * connection was lost. */
+int sbx_stream_wait(struct sbx_stream *h, struct sbx_result *r);
+int sbx_stream_collect(struct sbx_stream *h, struct sbx_result *r);
+/* Frees the handle; an exec still running is killed. */
+void sbx_stream_free(struct sbx_stream *h);
+
+/* Driving a client from someone else's loop (poll, epoll, libuv...):
+ *
+ *	p = sbx_poller_new(cl);
+ *	for (;;) {
+ *		pfd = {sbx_poller_fd(p), POLLIN} plus your own fds;
+ *		poll(fds, n, sbx_poller_timeout_ms(p));  // or the smaller of yours
+ *		sbx_poller_step(p);                      // never blocks
+ *	}
+ *
+ * Callbacks run inside sbx_poller_step. The fd is an epoll fd, readable
+ * when a connection of the client has something for lws to do; the
+ * timeout covers lws's timers. Call sbx_poller_timeout_ms right before
+ * each wait: it also updates what the fd waits for. fds adopted into the
+ * client with watches are not covered: poll those yourself. */
+struct sbx_poller *sbx_poller_new(struct sbx_client *cl);
+int sbx_poller_fd(const struct sbx_poller *p);
+int sbx_poller_timeout_ms(struct sbx_poller *p);
+void sbx_poller_step(struct sbx_poller *p);
+void sbx_poller_free(struct sbx_poller *p);
+
+#endif /* SBX_BLOCKING_API */

@@ -1,0 +1,177 @@
+/*
+ * sync.c: struct sbx, one connection used the blocking way: connect,
+ * run a command and collect it (sbx_run, sbx_run_with, sbx_shell). It is
+ * the callback API underneath, with the client's loop run until the
+ * answer is in; stream.c holds the exec handles these are built from.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sync.h"
+#include "xmalloc.h"
+
+void sbx_fail(struct sbx *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->why, sizeof s->why, fmt, ap);
+	va_end(ap);
+}
+
+static void on_ready(struct sbx_conn *c, void *arg)
+{
+	struct sbx *s = arg;
+
+	(void)c;
+	s->ready = 1;
+}
+
+/* Every exec on the connection is gone with it (conn.c abandoned them
+ * before calling us): their handles must stop pointing at them. */
+static void on_failed(struct sbx_conn *c, void *arg, enum proto_err code, const char *why)
+{
+	struct sbx *s = arg;
+
+	(void)c, (void)code;
+	s->broken = 1;
+	sbx_fail(s, "%s", why);
+	stream_lost_all(s);
+}
+
+static const struct sbx_conn_ops conn_ops = {.ready = on_ready, .failed = on_failed};
+
+/* Does nothing: being due is what makes lws_service return. */
+static void on_wake(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+}
+
+int sbx_wait(struct sbx *s, int (*ready)(void *arg), void *arg, int timeout_ms)
+{
+	lws_usec_t deadline = lws_now_usecs() + (lws_usec_t)timeout_ms * LWS_US_PER_MS;
+	int looked = 0, rc;
+
+	if (timeout_ms > 0)
+		lws_sul_schedule(s->cl->ctx, 0, &s->wake, on_wake,
+				 (lws_usec_t)timeout_ms * LWS_US_PER_MS);
+	for (;;) {
+		if (ready(arg)) {
+			rc = 1;
+			break;
+		}
+		if (s->broken) {
+			rc = -1;
+			break;
+		}
+		if (timeout_ms == 0 ? looked : timeout_ms > 0 && lws_now_usecs() >= deadline) {
+			rc = 0;
+			break;
+		}
+		/* In lws 4.1.6 a timeout of 0 sleeps until the next fd event or
+		 * timer (ours bounds it); a negative one only looks. */
+		if (lws_service(s->cl->ctx, timeout_ms == 0 ? -1 : 0) < 0) {
+			s->broken = 1;
+			sbx_fail(s, "the client's event loop failed");
+		}
+		looked = 1;
+	}
+	if (timeout_ms > 0)
+		lws_sul_cancel(&s->wake);
+	return rc;
+}
+
+static int is_ready(void *arg)
+{
+	return ((struct sbx *)arg)->ready;
+}
+
+struct sbx *sbx_connect_ca(const char *target, const char *token, const char *ca_file,
+			   char *err, size_t errlen)
+{
+	/* TLS costs milliseconds at start: only wss:// targets pay it. */
+	unsigned flags = strncmp(target, "wss://", 6) == 0 ? SBX_CLIENT_TLS : 0;
+	struct sbx *s = xcalloc(1, sizeof *s);
+
+	s->cl = sbx_client_new(flags, ca_file);
+	if (s->cl == NULL) {
+		snprintf(err, errlen, "cannot create the client's event loop%s",
+			 flags ? " (TLS: check the CA file)" : "");
+		free(s);
+		return NULL;
+	}
+	s->conn = sbx_conn_open(s->cl, target, token, &conn_ops, s, err, errlen);
+	if (s->conn == NULL || sbx_wait(s, is_ready, s, -1) < 0) {
+		if (s->conn)
+			snprintf(err, errlen, "%s", s->why);
+		sbx_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct sbx *sbx_connect(const char *target, const char *token, char *err, size_t errlen)
+{
+	return sbx_connect_ca(target, token, NULL, err, errlen);
+}
+
+void sbx_close(struct sbx *s)
+{
+	if (s == NULL)
+		return;
+	stream_free_all(s);
+	/* Destroying the loop closes the connection; conn.c stays silent. */
+	sbx_client_free(s->cl);
+	free(s);
+}
+
+const char *sbx_error(const struct sbx *s)
+{
+	return s->why[0] ? s->why : "no error";
+}
+
+struct sbx_client *sbx_get_client(struct sbx *s)
+{
+	return s->cl;
+}
+
+int sbx_run_with(struct sbx *s, const struct msg_exec *req, const void *stdin_data,
+		 size_t stdin_len, struct sbx_result *r)
+{
+	struct msg_exec with_stdin = *req;
+	struct sbx_stream *h;
+	int rc;
+
+	memset(r, 0, sizeof *r);
+	if (stdin_data)
+		with_stdin.stdin_mode = STDIN_PIPE;
+	h = sbx_stream_start(s, &with_stdin);
+	if (h == NULL)
+		return -1;
+	if (stdin_data && stdin_len)
+		sbx_stream_write(h, stdin_data, stdin_len);
+	/* Nobody can write later in a blocking call: EOF now. */
+	sbx_stream_close_stdin(h);
+	rc = sbx_stream_collect(h, r);
+	sbx_stream_free(h);
+	return rc;
+}
+
+int sbx_run(struct sbx *s, const char *cmd, char *const args[], struct sbx_result *r)
+{
+	static char *const none[] = {NULL};
+	struct msg_exec req = {.cmd = (char *)cmd, .args = (char **)(args ? args : none)};
+
+	while (req.args[req.nargs])
+		req.nargs++;
+	return sbx_run_with(s, &req, NULL, 0, r);
+}
+
+int sbx_shell(struct sbx *s, const char *script, struct sbx_result *r)
+{
+	char *const args[] = {"-c", (char *)script, NULL};
+
+	return sbx_run(s, "/bin/sh", args, r);
+}
