@@ -15,6 +15,7 @@
 
 struct watch;
 struct exec;
+struct http;
 
 struct agent {
 	struct lws_context *ctx;
@@ -61,7 +62,10 @@ int conn_any_pending(void);
 
 /* exec.c */
 struct exec *exec_find(struct conn *c, uint32_t id);
-void exec_start(struct conn *c, const struct msg *m, double t_recv);
+/* For a connection (c) or an HTTP request (h): reports started or
+ * failed to its owner, and returns the exec, or NULL if it never ran. */
+struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, double t_recv);
+void exec_abandon(struct exec *x);
 void exec_stdin(struct exec *x, const struct frame *f);
 void exec_stdin_close(struct exec *x);
 void exec_signal(struct exec *x, int signo);
@@ -72,6 +76,13 @@ void exec_reaped(pid_t pid, int status);
 int exec_stdin_open(const struct exec *x);
 int exec_stdin_broken(const struct exec *x);
 uint64_t exec_stdin_offset(const struct exec *x);
+
+/* http.c: POST /v1/exec, one command per request, one JSON result. */
+int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+		  void *in, size_t len);
+size_t http_session_size(void);
+void http_exec_output(struct http *h, int k, const void *data, size_t len);
+void http_exec_event(struct http *h, const struct msg *m);
 
 /* reaper.c */
 int reaper_start(void);

@@ -114,7 +114,7 @@ static void on_exec(struct conn *c, const struct msg *m, double t_recv)
 		conn_send_error(c, m->id, PERR_TOO_MANY_EXECS, buf);
 		return;
 	}
-	exec_start(c, m, t_recv);
+	exec_start(c, NULL, m, t_recv);
 }
 
 static void on_text(struct conn *c, const unsigned char *buf, size_t len, double t_recv)

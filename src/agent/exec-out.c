@@ -48,6 +48,11 @@ static void out_update(struct exec *x)
 
 static void out_send(struct exec *x, int k, const unsigned char *data, size_t len)
 {
+	if (x->http) {
+		http_exec_output(x->http, k, data, len);
+		x->off[k] += len;
+		return;
+	}
 	outq_push_data(&x->conn->q, k ? FRAME_STDERR : FRAME_STDOUT, x->id, x->off[k], data,
 		       len);
 	x->off[k] += len;
@@ -109,8 +114,8 @@ static ssize_t out_read(struct exec *x, int k, int fd, int all)
 	if (n == 0)
 		return 0;
 	x->out_activity = 1;
-	if (x->conn == NULL)
-		return n;
+	if (x->conn == NULL && x->http == NULL)
+		return n; /* abandoned: read, so that it never blocks */
 	size_t send = (size_t)n;
 	/* Past the limit the output is read (the command never blocks on
 	 * it) and counted, not sent. */
@@ -159,7 +164,7 @@ static const struct watch_ops out_ops = {
 
 void exec_out_open(struct exec *x, int out_fd, int err_fd)
 {
-	x->credit = x->conn->window;
+	x->credit = x->conn ? x->conn->window : 0;
 	x->out[0] = watch_new(agent.vh, out_fd, &out_ops, x);
 	if (err_fd >= 0)
 		x->out[1] = watch_new(agent.vh, err_fd, &out_ops, x);

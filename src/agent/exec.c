@@ -77,7 +77,15 @@ static void timeout_fire(lws_sorted_usec_list_t *sul)
 			 (lws_usec_t)x->kill_grace_ms * 1000);
 }
 
-static void send_failed(struct conn *c, uint32_t id, const struct spawn_res *r,
+static void owner_send(struct conn *c, struct http *h, const struct msg *m)
+{
+	if (c)
+		conn_send(c, m);
+	else if (h)
+		http_exec_event(h, m);
+}
+
+static void send_failed(struct conn *c, struct http *h, uint32_t id, const struct spawn_res *r,
 			const struct msg_exec *req)
 {
 	struct msg m = {.type = MSG_FAILED, .id = id};
@@ -90,11 +98,12 @@ static void send_failed(struct conn *c, uint32_t id, const struct spawn_res *r,
 	m.u.failed.err = r->err;
 	m.u.failed.stage = (char *)r->stage;
 	m.u.failed.message = xasprintf("%s: %s", what, strerror(r->err));
-	conn_send(c, &m);
+	owner_send(c, h, &m);
 	free(m.u.failed.message);
 }
 
-static void send_user_failed(struct conn *c, uint32_t id, int err, const char *why)
+static void send_user_failed(struct conn *c, struct http *h, uint32_t id, int err,
+			     const char *why)
 {
 	struct msg m = {.type = MSG_FAILED, .id = id};
 
@@ -102,10 +111,10 @@ static void send_user_failed(struct conn *c, uint32_t id, int err, const char *w
 	m.u.failed.err = err;
 	m.u.failed.stage = "user";
 	m.u.failed.message = (char *)why;
-	conn_send(c, &m);
+	owner_send(c, h, &m);
 }
 
-void exec_start(struct conn *c, const struct msg *m, double t_recv)
+struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, double t_recv)
 {
 	const struct msg_exec *req = &m->u.exec;
 	struct spawn_req sr = {req->cmd, req->args, req->cwd, req->env,
@@ -121,8 +130,8 @@ void exec_start(struct conn *c, const struct msg *m, double t_recv)
 
 	if (req->user) {
 		if (user_resolve(req->user, &user, &rc, why, sizeof why) < 0) {
-			send_user_failed(c, m->id, rc, why);
-			return;
+			send_user_failed(c, h, m->id, rc, why);
+			return NULL;
 		}
 		sr.user = &user;
 	}
@@ -132,21 +141,24 @@ void exec_start(struct conn *c, const struct msg *m, double t_recv)
 	if (rc < 0) {
 		log_debug("exec %u: %s failed at %s: %s", m->id, req->cmd, res.stage,
 			  strerror(res.err));
-		send_failed(c, m->id, &res, req);
-		return;
+		send_failed(c, h, m->id, &res, req);
+		return NULL;
 	}
 	x = xcalloc(1, sizeof *x);
 	x->conn = c;
+	x->http = h;
 	x->id = m->id;
 	x->pid = res.pid;
 	x->t_recv = t_recv;
 	x->t_start = t_start;
 	x->next = agent.execs;
 	agent.execs = x;
-	c->nexecs++;
+	if (c)
+		c->nexecs++;
 	exec_out_open(x, res.out_fd, res.err_fd);
 	exec_in_open(x, res.in_fd);
-	log_debug("exec %u: started %s as pid %d", x->id, req->cmd, (int)x->pid);
+	log_debug("exec %u: started %s as pid %d%s, timeout %u ms", x->id, req->cmd, (int)x->pid,
+		  h ? " for HTTP" : "", req->timeout_ms);
 	x->tty = req->tty;
 	x->limit = req->output_limit;
 	x->kill_grace_ms = req->kill_grace_ms ? req->kill_grace_ms : PROTO_KILL_GRACE_MS;
@@ -154,7 +166,8 @@ void exec_start(struct conn *c, const struct msg *m, double t_recv)
 		lws_sul_schedule(agent.ctx, 0, &x->timeout_sul, timeout_fire,
 				 (lws_usec_t)req->timeout_ms * 1000);
 	started.u.started.pid = x->pid;
-	conn_send(c, &started);
+	owner_send(c, h, &started);
+	return x;
 }
 
 static void send_exited(struct exec *x)
@@ -178,7 +191,7 @@ static void send_exited(struct exec *x)
 	e->stderr_dropped = x->dropped[1];
 	e->stdout_bytes = x->off[0];
 	e->stderr_bytes = x->off[1];
-	conn_send(x->conn, &m);
+	owner_send(x->conn, x->http, &m);
 }
 
 static void exec_free(struct exec *x)
@@ -206,7 +219,7 @@ void exec_try_finish(struct exec *x)
 {
 	if (!x->reaped || !exec_out_done(x))
 		return;
-	if (x->conn)
+	if (x->conn || x->http)
 		send_exited(x);
 	exec_free(x);
 }
@@ -227,22 +240,28 @@ void exec_reaped(pid_t pid, int status)
 	exec_try_finish(x);
 }
 
-/* The connection is gone: nobody can read or detach its execs, so they
- * are killed, and freed once reaped. */
+/* Nobody is left to read the exec or detach it (its connection or its
+ * HTTP request is gone): it is killed, and freed once reaped. */
+void exec_abandon(struct exec *x)
+{
+	if (x->conn)
+		x->conn->nexecs--;
+	x->conn = NULL;
+	x->http = NULL;
+	x->stalling = 0;
+	exec_in_close(x);
+	group_kill(x, SIGKILL);
+	if (x->reaped)
+		exec_free(x);
+}
+
 void exec_conn_gone(struct conn *c)
 {
 	struct exec *x, *next;
 
 	for (x = agent.execs; x; x = next) {
 		next = x->next; /* x may be freed below */
-		if (x->conn != c)
-			continue;
-		c->nexecs--;
-		x->conn = NULL;
-		x->stalling = 0;
-		exec_in_close(x);
-		group_kill(x, SIGKILL);
-		if (x->reaped)
-			exec_free(x);
+		if (x->conn == c)
+			exec_abandon(x);
 	}
 }

@@ -17,6 +17,7 @@
 struct exec {
 	struct exec *next;
 	struct conn *conn; /* NULL once the connection is gone */
+	struct http *http; /* or the HTTP request it answers (http.c) */
 	uint32_t id;
 	pid_t pid;
 	int tty; /* stdin and stdout are one PTY */

@@ -29,7 +29,8 @@ struct agent agent;
 static const char usage[] =
 	"Usage: sbx-agent --listen ADDR [--listen ADDR...] [OPTIONS]\n"
 	"\n"
-	"Serve the sbx exec protocol (WebSocket subprotocol " PROTO_SUBPROTOCOL ").\n"
+	"Serve the sbx exec protocol (WebSocket subprotocol " PROTO_SUBPROTOCOL "),\n"
+	"and POST /v1/exec (one command, one JSON result) on the same listeners.\n"
 	"\n"
 	"Options:\n"
 	"  -l, --listen ADDR      unix:PATH (created mode 0600), HOST:PORT or [V6]:PORT;\n"
@@ -78,30 +79,25 @@ static int offers_ours(struct lws *wsi)
 	return 0;
 }
 
-static int http_callback(struct lws *wsi, enum lws_callback_reasons reason,
-			 void *user, void *in, size_t len)
+/* protocols[0] sees every HTTP request: WebSocket upgrades are checked
+ * here, plain requests (POST /v1/exec) go to http.c. */
+static int front_callback(struct lws *wsi, enum lws_callback_reasons reason,
+			  void *user, void *in, size_t len)
 {
-	switch (reason) {
-	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		if (agent.token && auth_check(wsi, agent.token) < 0) {
-			log_debug("refused a connection: missing or wrong token");
-			return refuse_401(wsi);
-		}
-		if (!offers_ours(wsi)) {
-			log_debug("refused a connection: no " PROTO_SUBPROTOCOL " subprotocol");
-			lws_return_http_status(wsi, HTTP_STATUS_BAD_REQUEST,
-					       "sbx-agent speaks WebSocket subprotocol " PROTO_SUBPROTOCOL
-					       " only (version mismatch?)");
-			return 1;
-		}
-		return 0;
-	case LWS_CALLBACK_HTTP:
-		lws_return_http_status(wsi, HTTP_STATUS_BAD_REQUEST,
-				       "sbx-agent speaks WebSocket, subprotocol " PROTO_SUBPROTOCOL);
-		return -1;
-	default:
-		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	if (reason != LWS_CALLBACK_HTTP_CONFIRM_UPGRADE)
+		return http_callback(wsi, reason, user, in, len);
+	if (agent.token && auth_check(wsi, agent.token) < 0) {
+		log_debug("refused a connection: missing or wrong token");
+		return refuse_401(wsi);
 	}
+	if (!offers_ours(wsi)) {
+		log_debug("refused a connection: no " PROTO_SUBPROTOCOL " subprotocol");
+		lws_return_http_status(wsi, HTTP_STATUS_BAD_REQUEST,
+				       "sbx-agent speaks WebSocket subprotocol " PROTO_SUBPROTOCOL
+				       " only (version mismatch?)");
+		return 1;
+	}
+	return 0;
 }
 
 static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
@@ -130,8 +126,9 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	}
 }
 
-static const struct lws_protocols protocols[] = {
-	{.name = "http", .callback = http_callback},
+/* Not const: the size of http.c's per-request state is its own. */
+static struct lws_protocols protocols[] = {
+	{.name = "http", .callback = front_callback},
 	{.name = PROTO_SUBPROTOCOL,
 	 .callback = ws_callback,
 	 .per_session_data_size = sizeof(struct conn),
@@ -389,6 +386,7 @@ int main(int argc, char **argv)
 	    (rc = check_exposure(ls, nls) < 0 ? 2 : 0) != 0)
 		goto out;
 	lws_set_log_level(log_verbose() > 1 ? LLL_ERR | LLL_WARN | LLL_NOTICE : 0, NULL);
+	protocols[0].per_session_data_size = http_session_size();
 	raise_nofile();
 	memset(&info, 0, sizeof info);
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS |

@@ -1,9 +1,9 @@
 /* events.c: see events.h. Called by cmd-exec.c's exec callbacks. */
 #include <jansson.h>
-#include <libwebsockets.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "b64.h"
 #include "events.h"
 #include "fdio.h"
 #include "xmalloc.h"
@@ -31,15 +31,13 @@ int events_started(int64_t pid)
 int events_output(enum frame_kind kind, const uint8_t *data, size_t len)
 {
 	json_t *o = json_pack("{s:s}", "event", frame_kind_name(kind));
-	size_t cap = len / 3 * 4 + 8;
 	char *b64;
 
 	if (utf8_valid(data, len)) {
 		json_object_set_new(o, "data", json_stringn((const char *)data, len));
 		return emit(o);
 	}
-	b64 = xmalloc(cap);
-	lws_b64_encode_string((const char *)data, (int)len, b64, (int)cap);
+	b64 = b64_encode(data, len);
 	json_object_set_new(o, "data", json_string(b64));
 	json_object_set_new(o, "encoding", json_string("base64"));
 	free(b64);
