@@ -103,11 +103,57 @@ _sbx_targets()
 	esac
 }
 
+# sbx ps|kill [OPTIONS] TARGET [EXEC...]: options, then TARGET; then exec
+# numbers, which only 'sbx ps' knows.
+_sbx_admin()
+{
+	local opts="--token-file --ca-file --help -h" i w seen=""
+	[[ $1 == ps ]] && opts="--json $opts"
+	[[ $1 == kill ]] && opts="--signal -s $opts"
+	for ((i = 2; i < n - 1; i++)); do
+		w=${_sbx_words[i]}
+		case $w in
+		--token-file | --ca-file | --signal | -s) ((i++)) ;;
+		-*) ;;
+		*) seen=1 ;;
+		esac
+	done
+	if [[ $prev == --token-file || $prev == --ca-file ]]; then
+		_sbx_add "" < <(_sbx_paths "$cur")
+		files=1
+	elif [[ $prev == --signal || $prev == -s ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "KILL TERM INT HUP QUIT USR1 USR2 STOP CONT" -- "$cur")
+	elif [[ -n $seen ]]; then
+		:
+	elif [[ $cur == -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+	else
+		_sbx_targets "$cur"
+		[[ $cur == unix:* ]] && files=1
+	fi
+}
+
+# No space after "unix:", "ws://", "--token-file=", "--ca-file=", an
+# rlimit "NAME=" or a directory; readline's word breaks undone.
+_sbx_finish()
+{
+	local w
+	for w in "${COMPREPLY[@]}"; do
+		if [[ $w == *[/:=] ]]; then
+			compopt -o nospace 2>/dev/null
+			break
+		fi
+	done
+	_sbx_trim "$cur"
+	[[ -n $files ]] && compopt -o filenames 2>/dev/null
+	return 0
+}
+
 _sbx()
 {
 	local -a _sbx_words
 	local _sbx_cur cur prev cmd i n w target="" ti=0 ncmd=0 files=""
-	local commands="exec shell help"
+	local commands="exec shell ps kill help"
 	local top_opts="--help -h --version -V --list-commands"
 	# sbx exec and sbx shell share one option table.
 	local exec_opts="--interactive -i --tty -t --rows --cols --stdin-file --stdin-data --user -u --workdir -w --env -e
@@ -127,7 +173,12 @@ _sbx()
 	cmd=${_sbx_words[1]}
 	case $cmd in
 	help | -h | --help)
-		((n == 3)) && mapfile -t COMPREPLY < <(compgen -W "exec shell" -- "$cur")
+		((n == 3)) && mapfile -t COMPREPLY < <(compgen -W "exec shell ps kill" -- "$cur")
+		return 0
+		;;
+	ps | kill)
+		_sbx_admin "$cmd"
+		_sbx_finish
 		return 0
 		;;
 	exec | shell) ;;
@@ -194,17 +245,7 @@ _sbx()
 		fi
 	fi
 
-	# No space after "unix:", "ws://", "--token-file=", "--ca-file=", an
-	# rlimit "NAME=" or a directory.
-	for w in "${COMPREPLY[@]}"; do
-		if [[ $w == *[/:=] ]]; then
-			compopt -o nospace 2>/dev/null
-			break
-		fi
-	done
-	_sbx_trim "$cur"
-	[[ -n $files ]] && compopt -o filenames 2>/dev/null
-	return 0
+	_sbx_finish
 }
 
 complete -F _sbx sbx

@@ -80,19 +80,29 @@ function __sbx_rlimits
         rtprio=\t'Real-time priority' rttime=\t'Real-time CPU time without blocking (microseconds)'
 end
 
-set -l cmds exec shell help
+set -l cmds exec shell ps kill help
 complete -c sbx -f
 
 # sbx [--help|--version|--list-commands] COMMAND
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a exec -d 'Run CMD on TARGET; its stdout, stderr and exit status are ours'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a shell -d 'Run SCRIPT with /bin/sh -c on TARGET, as exec does'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a ps -d 'List the commands running on TARGET, whoever started them'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a kill -d 'Send a signal (default KILL) to running commands on TARGET'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a help -d 'Show the commands, or the options of one'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'Show the commands'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'Show the version'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -l list-commands -d 'List every command and option'
 
 # sbx help COMMAND
-complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from exec shell' -a 'exec shell'
+complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from exec shell ps kill' -a 'exec shell ps kill'
+
+# sbx ps|kill [OPTIONS] TARGET [EXEC...]
+complete -c sbx -n '__fish_seen_subcommand_from ps' -l json -d 'One JSON object per exec on stdout'
+complete -c sbx -n '__fish_seen_subcommand_from kill' -s s -l signal -x -a 'KILL TERM INT HUP QUIT USR1 USR2 STOP CONT' -d 'The signal, a name or a number (default KILL)'
+complete -c sbx -n '__fish_seen_subcommand_from ps kill' -l token-file -r -F -d 'Bearer token for the agent (else $SBX_TOKEN)'
+complete -c sbx -n '__fish_seen_subcommand_from ps kill' -l ca-file -r -F -d 'Trust this PEM CA for wss:// (else the system CA store)'
+complete -c sbx -n '__fish_seen_subcommand_from ps kill' -s h -l help -d 'Show this help'
+complete -c sbx -n '__fish_seen_subcommand_from ps kill' -a '(__sbx_targets)'
 
 # sbx exec|shell [OPTIONS] TARGET ...: one option table for both.
 complete -c sbx -n __sbx_needs_target -s i -l interactive -d 'Send stdin to the command (EOF closes its stdin)'

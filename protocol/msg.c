@@ -446,12 +446,123 @@ static void signal_encode(json_t *o, const struct msg *m)
 
 static int started_decode(json_t *o, struct msg *m, struct proto_error *e)
 {
-	return get_int(o, "pid", 1, 1, INT32_MAX, &m->u.started.pid, e);
+	int64_t n = 0;
+
+	if (get_int(o, "pid", 1, 1, INT32_MAX, &m->u.started.pid, e) < 0 ||
+	    get_int(o, "exec", 0, 1, UINT32_MAX, &n, e) < 0)
+		return -1;
+	m->u.started.exec = (uint32_t)n;
+	return 0;
 }
 
 static void started_encode(json_t *o, const struct msg *m)
 {
 	json_object_set_new(o, "pid", json_integer(m->u.started.pid));
+	if (m->u.started.exec)
+		json_object_set_new(o, "exec", json_integer(m->u.started.exec));
+}
+
+static int exec_info_decode(json_t *o, struct msg_exec_info *x, struct proto_error *e)
+{
+	int64_t n;
+	json_t *v;
+
+	if (!json_is_object(o)) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"execs\" must hold objects");
+		return -1;
+	}
+	if (get_int(o, "exec", 1, 1, UINT32_MAX, &n, e) < 0)
+		return -1;
+	x->exec = (uint32_t)n;
+	if (get_int(o, "pid", 1, 1, INT32_MAX, &x->pid, e) < 0 ||
+	    get_str(o, "cmd", 1, &x->cmd, e) < 0 || get_str(o, "via", 0, &x->via, e) < 0 ||
+	    get_int(o, "started_at_ms", 0, 0, INT64_MAX, &x->started_at_ms, e) < 0 ||
+	    get_bool(o, "tty", &x->tty, e) < 0)
+		return -1;
+	v = json_object_get(o, "args");
+	if (v && !json_is_array(v)) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"args\" must be an array of strings");
+		return -1;
+	}
+	if (v == NULL)
+		x->args = calloc(1, sizeof *x->args);
+	else if (strings_decode(v, "args", PROTO_MAX_ARGS, &x->args, &x->nargs, e) < 0)
+		return -1;
+	return 0;
+}
+
+static int execs_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	json_t *arr = json_object_get(o, "execs"), *v;
+	struct msg_execs *l = &m->u.execs;
+	size_t i;
+
+	if (!json_is_array(arr)) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"execs\" must be an array");
+		return -1;
+	}
+	l->v = calloc(json_array_size(arr) + 1, sizeof *l->v);
+	json_array_foreach(arr, i, v) {
+		l->n = i + 1;
+		if (exec_info_decode(v, &l->v[i], e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void execs_encode(json_t *o, const struct msg *m)
+{
+	const struct msg_execs *l = &m->u.execs;
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct msg_exec_info *x = &l->v[i];
+		json_t *args = json_array();
+		for (size_t k = 0; k < x->nargs; k++)
+			json_array_append_new(args, json_string(x->args[k]));
+		json_t *e = json_pack("{s:I,s:I,s:s,s:o,s:I,s:b}", "exec", (json_int_t)x->exec, "pid",
+				      (json_int_t)x->pid, "cmd", x->cmd, "args", args, "started_at_ms",
+				      (json_int_t)x->started_at_ms, "tty", x->tty);
+		if (x->via)
+			json_object_set_new(e, "via", json_string(x->via));
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(o, "execs", arr);
+}
+
+static int signal_exec_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	struct msg sig = {.type = MSG_SIGNAL};
+	int64_t n;
+
+	if (get_int(o, "exec", 1, 1, UINT32_MAX, &n, e) < 0 || signal_decode(o, &sig, e) < 0)
+		return -1;
+	m->u.signal_exec.exec = (uint32_t)n;
+	m->u.signal_exec.signo = sig.u.signal.signo;
+	return 0;
+}
+
+static void signal_exec_encode(json_t *o, const struct msg *m)
+{
+	json_object_set_new(o, "exec", json_integer(m->u.signal_exec.exec));
+	json_object_set_new(o, "signal", json_integer(m->u.signal_exec.signo));
+}
+
+static int signaled_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	int64_t n;
+
+	if (get_int(o, "exec", 1, 1, UINT32_MAX, &n, e) < 0 ||
+	    get_int(o, "pid", 1, 1, INT32_MAX, &m->u.signal_exec.pid, e) < 0)
+		return -1;
+	m->u.signal_exec.exec = (uint32_t)n;
+	return 0;
+}
+
+static void signaled_encode(json_t *o, const struct msg *m)
+{
+	json_object_set_new(o, "exec", json_integer(m->u.signal_exec.exec));
+	json_object_set_new(o, "pid", json_integer(m->u.signal_exec.pid));
 }
 
 static int exited_decode(json_t *o, struct msg *m, struct proto_error *e)
@@ -596,6 +707,10 @@ static const struct msg_entry msg_table[MSG__COUNT] = {
 	[MSG_FAILED] = {"failed", DIR_TO_CLIENT, 1, failed_decode, failed_encode},
 	[MSG_ERROR] = {"error", DIR_TO_CLIENT, 0, error_decode, error_encode},
 	[MSG_WINDOW] = {"window", DIR_BOTH, 1, window_decode, window_encode},
+	[MSG_LIST] = {"list", DIR_TO_AGENT, 1, empty_decode, empty_encode},
+	[MSG_EXECS] = {"execs", DIR_TO_CLIENT, 1, execs_decode, execs_encode},
+	[MSG_SIGNAL_EXEC] = {"signal_exec", DIR_TO_AGENT, 1, signal_exec_decode, signal_exec_encode},
+	[MSG_SIGNALED] = {"signaled", DIR_TO_CLIENT, 1, signaled_decode, signaled_encode},
 };
 
 const char *msg_type_name(enum msg_type t)
@@ -733,6 +848,14 @@ void msg_free(struct msg *m)
 		break;
 	case MSG_ERROR:
 		free(m->u.error.message);
+		break;
+	case MSG_EXECS:
+		for (size_t i = 0; m->u.execs.v && i < m->u.execs.n; i++) {
+			free(m->u.execs.v[i].cmd);
+			strv_free(m->u.execs.v[i].args);
+			free(m->u.execs.v[i].via);
+		}
+		free(m->u.execs.v);
 		break;
 	default:
 		break;

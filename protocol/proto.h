@@ -68,6 +68,10 @@ enum msg_type {
 	MSG_FAILED,      /* agent -> client */
 	MSG_ERROR,       /* agent -> client */
 	MSG_WINDOW,      /* both ways: credit for more data of one exec */
+	MSG_LIST,        /* client -> agent: which execs run here */
+	MSG_EXECS,       /* agent -> client: the answer to list */
+	MSG_SIGNAL_EXEC, /* client -> agent: signal an exec by its agent-wide number */
+	MSG_SIGNALED,    /* agent -> client: the answer to signal_exec */
 	MSG__COUNT
 };
 
@@ -121,6 +125,30 @@ struct msg_signal {
 
 struct msg_started {
 	int64_t pid;
+	uint32_t exec; /* agent-wide number, for list and signal_exec; 0: none */
+};
+
+/* One live exec in an execs message. */
+struct msg_exec_info {
+	uint32_t exec;
+	int64_t pid;
+	char *cmd;
+	char **args; /* args[nargs] == NULL */
+	size_t nargs;
+	int64_t started_at_ms; /* wall clock, ms since the epoch */
+	int tty;
+	char *via;         /* "ws" or "http" */
+};
+
+struct msg_execs {
+	struct msg_exec_info *v;
+	size_t n;
+};
+
+struct msg_signal_exec {
+	uint32_t exec;
+	int signo;
+	int64_t pid; /* in signaled: the process group that got it */
 };
 
 struct msg_exited {
@@ -161,6 +189,8 @@ struct msg {
 		struct msg_failed failed;
 		struct msg_err error;
 		struct msg_window window;
+		struct msg_execs execs;
+		struct msg_signal_exec signal_exec; /* signal_exec and signaled */
 	} u;
 };
 

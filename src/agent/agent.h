@@ -23,6 +23,7 @@ struct agent {
 	char *token;          /* NULL: no token required */
 	const char *tls_cert, *tls_key; /* TCP listeners speak wss when set */
 	struct exec *execs;   /* every exec not yet freed */
+	uint32_t serial;      /* the last exec's number */
 	struct conn *conns;
 	int stopping;
 	int done;
@@ -66,6 +67,12 @@ struct exec *exec_find(struct conn *c, uint32_t id);
  * failed to its owner, and returns the exec, or NULL if it never ran. */
 struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, double t_recv);
 void exec_abandon(struct exec *x);
+/* Every exec that runs for someone (a connection or a request), for list;
+ * free with msg_free. */
+void exec_list(struct msg *m);
+/* The live exec numbered n, whoever started it; NULL if none. */
+struct exec *exec_by_serial(uint32_t n);
+pid_t exec_pid(const struct exec *x);
 void exec_stdin(struct exec *x, const struct frame *f);
 void exec_stdin_close(struct exec *x);
 void exec_signal(struct exec *x, int signo);

@@ -117,6 +117,35 @@ static void on_exec(struct conn *c, const struct msg *m, double t_recv)
 	exec_start(c, NULL, m, t_recv);
 }
 
+static void on_list(struct conn *c, uint32_t id)
+{
+	struct msg m = {.type = MSG_EXECS, .id = id};
+
+	exec_list(&m);
+	conn_send(c, &m);
+	msg_free(&m);
+}
+
+/* Any client may signal any exec of this agent: they all hold the same
+ * token, and can run kill(1) there anyway. */
+static void on_signal_exec(struct conn *c, const struct msg *req)
+{
+	struct msg m = {.type = MSG_SIGNALED, .id = req->id};
+	struct exec *x = exec_by_serial(req->u.signal_exec.exec);
+	char buf[120];
+
+	if (x == NULL) {
+		snprintf(buf, sizeof buf, "no exec numbered %u runs on this agent",
+			 req->u.signal_exec.exec);
+		conn_send_error(c, req->id, PERR_UNKNOWN_EXEC, buf);
+		return;
+	}
+	exec_signal(x, req->u.signal_exec.signo);
+	m.u.signal_exec.exec = req->u.signal_exec.exec;
+	m.u.signal_exec.pid = exec_pid(x);
+	conn_send(c, &m);
+}
+
 static void on_text(struct conn *c, const unsigned char *buf, size_t len, double t_recv)
 {
 	struct proto_error e;
@@ -140,6 +169,12 @@ static void on_text(struct conn *c, const unsigned char *buf, size_t len, double
 		if (!c->hello_ok) /* a second hello changes nothing */
 			c->window = m.u.hello.window;
 		c->hello_ok = 1;
+		break;
+	case MSG_LIST:
+		on_list(c, m.id);
+		break;
+	case MSG_SIGNAL_EXEC:
+		on_signal_exec(c, &m);
 		break;
 	case MSG_WINDOW:
 		/* A grant can cross the exec's exited: one for an exec that

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -114,6 +115,63 @@ static void send_user_failed(struct conn *c, struct http *h, uint32_t id, int er
 	owner_send(c, h, &m);
 }
 
+static char **argv_dup(const struct msg_exec *req)
+{
+	char **v = xcalloc(req->nargs + 2, sizeof *v);
+
+	v[0] = xstrdup(req->cmd);
+	for (size_t i = 0; i < req->nargs; i++)
+		v[i + 1] = xstrdup(req->args[i]);
+	return v;
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct exec *exec_by_serial(uint32_t n)
+{
+	for (struct exec *x = agent.execs; x; x = x->next)
+		if (x->serial == n && !x->reaped && (x->conn || x->http))
+			return x;
+	return NULL;
+}
+
+pid_t exec_pid(const struct exec *x)
+{
+	return x->pid;
+}
+
+void exec_list(struct msg *m)
+{
+	struct msg_execs *l = &m->u.execs;
+	size_t n = 0;
+
+	for (struct exec *x = agent.execs; x; x = x->next)
+		n++;
+	l->v = xcalloc(n + 1, sizeof *l->v);
+	for (struct exec *x = agent.execs; x; x = x->next) {
+		if (x->reaped || !(x->conn || x->http))
+			continue;
+		struct msg_exec_info *e = &l->v[l->n++];
+		e->exec = x->serial;
+		e->pid = x->pid;
+		e->cmd = xstrdup(x->argv[0]);
+		for (e->nargs = 0; x->argv[e->nargs + 1]; e->nargs++)
+			;
+		e->args = xcalloc(e->nargs + 1, sizeof *e->args);
+		for (size_t i = 0; i < e->nargs; i++)
+			e->args[i] = xstrdup(x->argv[i + 1]);
+		e->started_at_ms = x->started_at_ms;
+		e->tty = x->tty;
+		e->via = xstrdup(x->http ? "http" : "ws");
+	}
+}
+
 struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, double t_recv)
 {
 	const struct msg_exec *req = &m->u.exec;
@@ -147,6 +205,11 @@ struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, dou
 	x = xcalloc(1, sizeof *x);
 	x->conn = c;
 	x->http = h;
+	do
+		x->serial = ++agent.serial;
+	while (x->serial == 0 || exec_by_serial(x->serial));
+	x->argv = argv_dup(req);
+	x->started_at_ms = wall_ms();
 	x->id = m->id;
 	x->pid = res.pid;
 	x->t_recv = t_recv;
@@ -166,6 +229,7 @@ struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, dou
 		lws_sul_schedule(agent.ctx, 0, &x->timeout_sul, timeout_fire,
 				 (lws_usec_t)req->timeout_ms * 1000);
 	started.u.started.pid = x->pid;
+	started.u.started.exec = x->serial;
 	owner_send(c, h, &started);
 	return x;
 }
@@ -212,6 +276,9 @@ static void exec_free(struct exec *x)
 	exec_out_close(x);
 	if (x->conn)
 		x->conn->nexecs--;
+	for (char **a = x->argv; *a; a++)
+		free(*a);
+	free(x->argv);
 	free(x);
 }
 

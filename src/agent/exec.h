@@ -19,8 +19,11 @@ struct exec {
 	struct conn *conn; /* NULL once the connection is gone */
 	struct http *http; /* or the HTTP request it answers (http.c) */
 	uint32_t id;
+	uint32_t serial; /* agent-wide number, for list and signal_exec */
 	pid_t pid;
 	int tty; /* stdin and stdout are one PTY */
+	char **argv;     /* cmd and args, for list */
+	int64_t started_at_ms;
 
 	/* stdin (exec-in.c) */
 	struct watch *in;

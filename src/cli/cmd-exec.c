@@ -19,7 +19,7 @@
 #include "events.h"
 #include "fdio.h"
 #include "sbx.h"
-#include "token.h"
+#include "target.h"
 #include "watch.h"
 #include "xmalloc.h"
 
@@ -187,10 +187,8 @@ static void on_exited(struct sbx_exec *x, void *arg, const struct msg_exited *e)
 static void on_started(struct sbx_exec *x, void *arg, int64_t pid)
 {
 	struct run *r = arg;
-
-	(void)x;
 	if (r->json)
-		events_started(pid);
+		events_started(pid, sbx_exec_number(x));
 }
 
 static void on_failed(struct sbx_exec *x, void *arg, const struct msg_failed *f)
@@ -310,27 +308,6 @@ static int watch_signals(struct run *r)
 	return watch_new(sbx_client_vhost(r->cl), fd, &signal_ops, r) ? 0 : -1;
 }
 
-static int read_token(const char *file, char **token)
-{
-	const char *env = getenv("SBX_TOKEN");
-	char err[300];
-
-	*token = NULL;
-	if (file) {
-		if (token_load(file, token, err, sizeof err) == 0)
-			return 0;
-		fprintf(stderr, "sbx: %s\n", err);
-		return -1;
-	}
-	if (env && strpbrk(env, "\r\n")) {
-		fprintf(stderr, "sbx: SBX_TOKEN must be one line\n");
-		return -1;
-	}
-	if (env && *env)
-		*token = xstrdup(env);
-	return 0;
-}
-
 struct exec_opts {
 	const char *token_file;
 	const char *ca_file;
@@ -444,7 +421,7 @@ static int exec_finish(const struct cmd_entry *cmd, int argc, char **argv, int s
 		fprintf(stderr, "sbx: cannot read CA file %s: %s\n", o->ca_file, strerror(errno));
 		return EXIT_SBX;
 	}
-	if (read_token(o->token_file, &token) < 0)
+	if (target_token(o->token_file, &token) < 0)
 		return EXIT_SBX;
 	req->env = o->env.v;
 	req->nenv = o->env.n;

@@ -21,9 +21,15 @@ static int emit(json_t *o)
 	return rc;
 }
 
-int events_started(int64_t pid)
+int events_emit(void *o)
 {
-	return emit(json_pack("{s:s,s:I}", "event", "started", "pid", (json_int_t)pid));
+	return emit(o);
+}
+
+int events_started(int64_t pid, uint32_t exec)
+{
+	return emit(json_pack("{s:s,s:I,s:I}", "event", "started", "pid", (json_int_t)pid, "exec",
+			      (json_int_t)exec));
 }
 
 /* Text when the chunk is valid UTF-8 (a character split between chunks

@@ -12,6 +12,8 @@
 static const struct cmd_entry *const cmds[] = {
 	&cmd_exec_entry,
 	&cmd_shell_entry,
+	&cmd_ps_entry,
+	&cmd_kill_entry,
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 

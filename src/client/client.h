@@ -30,6 +30,7 @@ struct sbx_conn {
 	int established;
 	int ready, done; /* done: failed or closed; no more callbacks */
 	struct sbx_exec *execs;
+	struct sbx_request *reqs; /* list, signal_exec: waiting for answers */
 	uint32_t next_id;
 	lws_usec_t last_rx;   /* when the agent was last heard from */
 	uint16_t hangup_secs; /* keepalive's limit for this connection */
@@ -42,6 +43,8 @@ struct sbx_conn {
 
 /* conn.c */
 void conn_push(struct sbx_conn *c, const struct msg *m);
+/* An id no live exec or request of c has. */
+uint32_t conn_new_id(struct sbx_conn *c);
 void conn_kick(struct sbx_conn *c);
 int conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		  void *in, size_t len);
@@ -50,5 +53,11 @@ int conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 void exec_on_message(struct sbx_conn *c, const struct msg *m);
 void exec_on_frame(struct sbx_conn *c, const struct frame *f);
 void exec_abandon_all(struct sbx_conn *c);
+int exec_id_in_use(const struct sbx_conn *c, uint32_t id);
+
+/* request.c */
+int request_on_message(struct sbx_conn *c, const struct msg *m);
+int request_id_in_use(const struct sbx_conn *c, uint32_t id);
+void request_abandon_all(struct sbx_conn *c);
 
 #endif

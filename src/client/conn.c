@@ -27,6 +27,16 @@ void conn_push(struct sbx_conn *c, const struct msg *m)
 	conn_kick(c);
 }
 
+uint32_t conn_new_id(struct sbx_conn *c)
+{
+	uint32_t id;
+
+	do
+		id = ++c->next_id;
+	while (id == 0 || exec_id_in_use(c, id) || request_id_in_use(c, id));
+	return id;
+}
+
 /* Called after queueing: write as soon as the socket is up. */
 void conn_kick(struct sbx_conn *c)
 {
@@ -147,7 +157,7 @@ static void on_text(struct sbx_conn *c, const char *buf, size_t len)
 					 m.u.error.code == PERR_HELLO_REQUIRED)) {
 		snprintf(why, sizeof why, "%s: %s", c->addr.text, m.u.error.message);
 		conn_fail(c, m.u.error.code, why);
-	} else
+	} else if (!request_on_message(c, &m))
 		exec_on_message(c, &m);
 	msg_free(&m);
 }

@@ -30,11 +30,17 @@ struct sbx_exec {
 	int hold;
 	int stdin_closed;
 	int started;
+	uint32_t number; /* the agent's, from started */
 };
 
 uint32_t sbx_exec_id(const struct sbx_exec *x)
 {
 	return x->id;
+}
+
+uint32_t sbx_exec_number(const struct sbx_exec *x)
+{
+	return x->number;
 }
 
 static struct sbx_exec *find(struct sbx_conn *c, uint32_t id)
@@ -72,9 +78,7 @@ struct sbx_exec *sbx_exec_start(struct sbx_conn *c, const struct msg_exec *req,
 	x->conn = c;
 	x->ops = ops;
 	x->arg = arg;
-	do
-		x->id = ++c->next_id;
-	while (x->id == 0 || find(c, x->id));
+	x->id = conn_new_id(c);
 	x->stdin_closed = req->stdin_mode != STDIN_PIPE;
 	x->in_credit = PROTO_STDIN_WINDOW;
 	x->next = c->execs;
@@ -197,6 +201,7 @@ void exec_on_message(struct sbx_conn *c, const struct msg *m)
 	switch (m->type) {
 	case MSG_STARTED:
 		x->started = 1;
+		x->number = m->u.started.exec;
 		if (x->ops->started)
 			x->ops->started(x, x->arg, m->u.started.pid);
 		break;
@@ -255,6 +260,11 @@ void exec_on_frame(struct sbx_conn *c, const struct frame *f)
 		sbx_exec_consumed(x, f->len);
 }
 
+int exec_id_in_use(const struct sbx_conn *c, uint32_t id)
+{
+	return find((struct sbx_conn *)c, id) != NULL;
+}
+
 void exec_abandon_all(struct sbx_conn *c)
 {
 	struct sbx_exec *x, *next;
@@ -264,4 +274,5 @@ void exec_abandon_all(struct sbx_conn *c)
 		exec_free(x);
 	}
 	c->execs = NULL;
+	request_abandon_all(c);
 }

@@ -82,6 +82,9 @@ struct sbx_exec_ops {
 struct sbx_exec *sbx_exec_start(struct sbx_conn *c, const struct msg_exec *req,
 				const struct sbx_exec_ops *ops, void *arg);
 uint32_t sbx_exec_id(const struct sbx_exec *x);
+/* The agent-wide number of a started exec (for sbx_conn_signal_exec from
+ * any connection, and `sbx kill`); 0 before started. */
+uint32_t sbx_exec_number(const struct sbx_exec *x);
 /* Stdin is sent as the agent grants credit; the rest waits here. */
 void sbx_exec_write(struct sbx_exec *x, const void *buf, size_t len);
 size_t sbx_exec_stdin_queued(const struct sbx_exec *x);
@@ -94,6 +97,19 @@ void sbx_exec_kill(struct sbx_exec *x);
  * reading the command's output when SBX_WINDOW bytes are unconsumed. */
 void sbx_exec_hold_output(struct sbx_exec *x, int hold);
 void sbx_exec_consumed(struct sbx_exec *x, size_t n);
+
+/* Questions about the agent's execs, whoever started them. Exactly one
+ * callback answers each, unless the connection fails first. */
+struct sbx_request_ops {
+	void (*execs)(struct sbx_conn *c, void *arg, const struct msg_execs *l);
+	void (*signaled)(struct sbx_conn *c, void *arg, uint32_t exec, int64_t pid);
+	void (*error)(struct sbx_conn *c, void *arg, enum proto_err code, const char *message);
+};
+void sbx_conn_list(struct sbx_conn *c, const struct sbx_request_ops *ops, void *arg);
+/* signo to the process group of the exec numbered exec (PERR_UNKNOWN_EXEC
+ * when none runs). */
+void sbx_conn_signal_exec(struct sbx_conn *c, uint32_t exec, int signo,
+			  const struct sbx_request_ops *ops, void *arg);
 
 #endif
 
@@ -170,6 +186,13 @@ int sbx_run_with(struct sbx *s, const struct msg_exec *req, const void *stdin_da
 		 size_t stdin_len, struct sbx_result *r);
 /* shell: /bin/sh -c script. */
 int sbx_shell(struct sbx *s, const char *script, struct sbx_result *r);
+/* The agent's running execs, whoever started them, into l (free with
+ * sbx_execs_free). 0, or -1 when the connection failed (sbx_error). */
+int sbx_list(struct sbx *s, struct msg_execs *l);
+void sbx_execs_free(struct msg_execs *l);
+/* signo to the process group of the exec numbered exec; *pid gets its
+ * pid. 0 done, 1 no such exec (sbx_error says so), -1 connection failed. */
+int sbx_signal_exec(struct sbx *s, uint32_t exec, int signo, int64_t *pid);
 
 /* execStream: a handle on one running exec. Several may run at once on
  * one struct sbx; events of each are buffered in its handle until taken. */
@@ -186,6 +209,7 @@ enum sbx_event_type {
 struct sbx_event {
 	enum sbx_event_type type;
 	int64_t pid;
+	uint32_t exec; /* started: the agent-wide number (sbx_signal_exec) */
 	const uint8_t *data;
 	size_t len;
 	struct msg_exited exited;

@@ -93,11 +93,13 @@ static void end(struct sbx_stream *h, enum sbx_outcome outcome)
 static void on_started(struct sbx_exec *x, void *arg, int64_t pid)
 {
 	struct sbx_stream *h = arg;
+	struct stream_event *e;
 
-	(void)x;
 	h->started = 1;
 	h->pid = pid;
-	push(h, SBX_EVENT_STARTED, NULL, 0)->ev.pid = pid;
+	e = push(h, SBX_EVENT_STARTED, NULL, 0);
+	e->ev.pid = pid;
+	e->ev.exec = sbx_exec_number(x);
 }
 
 /* Only buffered here: the caller consumes it when it takes it (take),

@@ -175,3 +175,92 @@ int sbx_shell(struct sbx *s, const char *script, struct sbx_result *r)
 
 	return sbx_run(s, "/bin/sh", args, r);
 }
+
+/* One request's answer, for sbx_list and sbx_signal_exec. */
+struct answer {
+	struct sbx *s;
+	int done, rc;
+	struct msg_execs *execs;
+	int64_t pid;
+};
+
+static int is_answered(void *arg)
+{
+	return ((struct answer *)arg)->done;
+}
+
+/* The callback's list is the connection's: a copy through the codec. */
+static void on_execs(struct sbx_conn *c, void *arg, const struct msg_execs *l)
+{
+	struct answer *a = arg;
+	struct msg m = {.type = MSG_EXECS, .id = 1}, copy;
+	struct proto_error e;
+	size_t len;
+	char *text;
+
+	(void)c;
+	m.u.execs = *l;
+	text = msg_encode(&m, &len);
+	if (msg_decode(text, len, DIR_TO_CLIENT, &copy, &e) == 0)
+		*a->execs = copy.u.execs;
+	free(text);
+	a->done = 1;
+}
+
+static void on_signaled(struct sbx_conn *c, void *arg, uint32_t exec, int64_t pid)
+{
+	struct answer *a = arg;
+
+	(void)c, (void)exec;
+	a->pid = pid;
+	a->done = 1;
+}
+
+static void on_refused(struct sbx_conn *c, void *arg, enum proto_err code, const char *message)
+{
+	struct answer *a = arg;
+
+	(void)c, (void)code;
+	sbx_fail(a->s, "%s", message);
+	a->rc = 1;
+	a->done = 1;
+}
+
+static const struct sbx_request_ops answer_ops = {
+	.execs = on_execs, .signaled = on_signaled, .error = on_refused};
+
+int sbx_list(struct sbx *s, struct msg_execs *l)
+{
+	struct answer a = {.s = s, .execs = l};
+
+	memset(l, 0, sizeof *l);
+	if (s->broken)
+		return -1;
+	sbx_conn_list(s->conn, &answer_ops, &a);
+	if (sbx_wait(s, is_answered, &a, -1) < 0)
+		return -1;
+	return a.rc ? -1 : 0;
+}
+
+void sbx_execs_free(struct msg_execs *l)
+{
+	struct msg m = {.type = MSG_EXECS};
+
+	m.u.execs = *l;
+	msg_free(&m);
+	memset(l, 0, sizeof *l);
+}
+
+int sbx_signal_exec(struct sbx *s, uint32_t exec, int signo, int64_t *pid)
+{
+	struct answer a = {.s = s};
+
+	if (s->broken)
+		return -1;
+	sbx_conn_signal_exec(s->conn, exec, signo, &answer_ops, &a);
+	if (sbx_wait(s, is_answered, &a, -1) < 0)
+		return -1;
+	if (pid)
+		*pid = a.pid;
+	return a.rc;
+}

@@ -140,7 +140,7 @@ check "--cols 0 gives 125" 125 $rc
 # --json: one object per event, text when UTF-8, else base64.
 out=$("$SBX" exec --json "$SOCK" sh -c 'echo hi; sleep 0.2; echo oops >&2; sleep 0.2; printf "\377\376"; exit 3'); rc=$?
 check "--json keeps the exit status" 3 $rc
-check_match "--json started" '^\{"event":"started","pid":[0-9]+\}' "$out"
+check_match "--json started, with the exec number" '^\{"event":"started","pid":[0-9]+,"exec":[0-9]+\}' "$out"
 check_match "--json stdout as text" '\{"event":"stdout","data":"hi\\n"\}' "$out"
 check_match "--json stderr as text" '\{"event":"stderr","data":"oops\\n"\}' "$out"
 b64=$(printf '%s\n' "$out" | sed -n 's/.*"data":"\([^"]*\)","encoding":"base64".*/\1/p')

@@ -130,6 +130,26 @@ static void msg_assert_equal(const struct msg *w, const struct msg *g)
 		break;
 	case MSG_STARTED:
 		assert_int_equal(w->u.started.pid, g->u.started.pid);
+		assert_int_equal(w->u.started.exec, g->u.started.exec);
+		break;
+	case MSG_EXECS:
+		assert_int_equal(w->u.execs.n, g->u.execs.n);
+		for (size_t i = 0; i < w->u.execs.n; i++) {
+			const struct msg_exec_info *a = &w->u.execs.v[i], *b = &g->u.execs.v[i];
+			assert_int_equal(a->exec, b->exec);
+			assert_int_equal(a->pid, b->pid);
+			str_assert_equal("cmd", a->cmd, b->cmd);
+			strv_assert_equal("args", a->args, a->nargs, b->args, b->nargs);
+			assert_int_equal(a->started_at_ms, b->started_at_ms);
+			assert_int_equal(a->tty, b->tty);
+			str_assert_equal("via", a->via, b->via);
+		}
+		break;
+	case MSG_SIGNAL_EXEC:
+	case MSG_SIGNALED:
+		assert_int_equal(w->u.signal_exec.exec, g->u.signal_exec.exec);
+		assert_int_equal(w->u.signal_exec.signo, g->u.signal_exec.signo);
+		assert_int_equal(w->u.signal_exec.pid, g->u.signal_exec.pid);
 		break;
 	case MSG_WINDOW:
 		assert_int_equal(w->u.window.bytes, g->u.window.bytes);
@@ -187,13 +207,21 @@ static const struct rt_row rt_rows[] = {
 	{"signal 64", {.type = MSG_SIGNAL, .id = 4, .u.signal = {64}}},
 	{"kill", {.type = MSG_KILL, .id = 5}},
 	{"window 1", {.type = MSG_WINDOW, .id = 5, .u.window = {1}}},
+	{"started with its exec number", {.type = MSG_STARTED, .id = 5, .u.started = {42, 7}}},
+	{"list", {.type = MSG_LIST, .id = 9}},
+	{"execs, none", {.type = MSG_EXECS, .id = 9, .u.execs = {(struct msg_exec_info[]){{0}}, 0}}},
+	{"execs, two", {.type = MSG_EXECS, .id = 9, .u.execs = {(struct msg_exec_info[]){
+		{1, 100, "sleep", (char *[]){"30", NULL}, 1, 1796155063512, 0, "ws"},
+		{UINT32_MAX, INT32_MAX, "sh", (char *[]){NULL}, 0, 0, 1, "http"}}, 2}}},
+	{"signal_exec", {.type = MSG_SIGNAL_EXEC, .id = 3, .u.signal_exec = {17, SIGTERM, 0}}},
+	{"signaled", {.type = MSG_SIGNALED, .id = 3, .u.signal_exec = {17, 0, 4242}}},
 	{"window at the largest grant", {.type = MSG_WINDOW, .id = 5, .u.window = {PROTO_MAX_WINDOW}}},
 	{"hello from client with a window", {.type = MSG_HELLO,
 		.u.hello = {1, "sbx/0.1.0", 0, 0, PROTO_STDIN_WINDOW}}},
 	{"kill id 2^32-1", {.type = MSG_KILL, .id = UINT32_MAX}},
-	{"started", {.type = MSG_STARTED, .id = 6, .u.started = {1234}}},
-	{"started pid 1", {.type = MSG_STARTED, .id = 6, .u.started = {1}}},
-	{"started pid 2^31-1", {.type = MSG_STARTED, .id = 6, .u.started = {INT32_MAX}}},
+	{"started", {.type = MSG_STARTED, .id = 6, .u.started = {.pid = 1234}}},
+	{"started pid 1", {.type = MSG_STARTED, .id = 6, .u.started = {.pid = 1}}},
+	{"started pid 2^31-1", {.type = MSG_STARTED, .id = 6, .u.started = {.pid = INT32_MAX}}},
 	{"exited code 0 with timing", {.type = MSG_EXITED, .id = 7, .u.exited = {
 		.code = 0, .total_ms = 12.5, .queue_ms = 0.25, .execute_ms = 12.25,
 		.stdout_bytes = 100, .stderr_bytes = 0}}},
@@ -340,7 +368,7 @@ static const struct dec_row dec_rows[] = {
 	{"hello window sent to agent", "{'type':'hello','version':1,'window':1048576}", TO_A,
 		{.type = MSG_HELLO, .u.hello = {1, NULL, 0, 0, 1048576}}},
 	{"started pid 2147483647", "{'type':'started','id':1,'pid':2147483647}", TO_C,
-		{.type = MSG_STARTED, .id = 1, .u.started = {INT32_MAX}}},
+		{.type = MSG_STARTED, .id = 1, .u.started = {.pid = INT32_MAX}}},
 	{"exited with code only", "{'type':'exited','id':3,'code':0}", TO_C,
 		{.type = MSG_EXITED, .id = 3, .u.exited = {.code = 0}}},
 	{"exited with signal only", "{'type':'exited','id':3,'signal':15}", TO_C,
@@ -599,6 +627,20 @@ static const struct bad_row bad_rows[] = {
 	BAD("hello version 2 to client", "{'type':'hello','version':2,'software':'x'}", TO_C,
 	    PERR_VERSION),
 	BAD("hello version 99", "{'type':'hello','version':99}", TO_A, PERR_VERSION),
+	FIELD("signal_exec without exec", "{'type':'signal_exec','id':1,'signal':'TERM'}", TO_A, "exec"),
+	FIELD("signal_exec exec 0", "{'type':'signal_exec','id':1,'exec':0,'signal':9}", TO_A, "exec"),
+	FIELD("signal_exec without signal", "{'type':'signal_exec','id':1,'exec':3}", TO_A, "signal"),
+	BAD("signal_exec unknown signal", "{'type':'signal_exec','id':1,'exec':3,'signal':'NOPE'}", TO_A,
+		PERR_BAD_MESSAGE),
+	FIELD("signal_exec without id", "{'type':'signal_exec','exec':3,'signal':9}", TO_A, "id"),
+	FIELD("list without id", "{'type':'list'}", TO_A, "id"),
+	FIELD("execs not an array", "{'type':'execs','id':1,'execs':{}}", TO_C, "execs"),
+	FIELD("execs entry not an object", "{'type':'execs','id':1,'execs':[1]}", TO_C, "execs"),
+	FIELD("execs entry without pid", "{'type':'execs','id':1,'execs':[{'exec':1,'cmd':'x'}]}", TO_C, "pid"),
+	FIELD("signaled without pid", "{'type':'signaled','id':1,'exec':2}", TO_C, "pid"),
+	FIELD("started exec 0", "{'type':'started','id':1,'pid':5,'exec':0}", TO_C, "exec"),
+	BAD("list sent to a client", "{'type':'list','id':1}", TO_C, PERR_UNKNOWN_TYPE),
+	BAD("execs sent to the agent", "{'type':'execs','id':1,'execs':[]}", TO_A, PERR_UNKNOWN_TYPE),
 	FIELD("window without bytes", "{'type':'window','id':1}", TO_A, "bytes"),
 	FIELD("window of 0 bytes", "{'type':'window','id':1,'bytes':0}", TO_A, "bytes"),
 	FIELD("window of -1 bytes", "{'type':'window','id':1,'bytes':-1}", TO_C, "bytes"),
@@ -817,7 +859,7 @@ static const struct golden_row golden_rows[] = {
 	{"stdin_close", {.type = MSG_STDIN_CLOSE, .id = 1}, "{'type':'stdin_close','id':1}"},
 	{"signal", {.type = MSG_SIGNAL, .id = 4, .u.signal = {SIGINT}},
 		"{'type':'signal','id':4,'signal':2}"},
-	{"started", {.type = MSG_STARTED, .id = 1, .u.started = {42}},
+	{"started", {.type = MSG_STARTED, .id = 1, .u.started = {.pid = 42}},
 		"{'type':'started','id':1,'pid':42}"},
 	{"hello from agent", {.type = MSG_HELLO, .u.hello = {1, "sbx-agent/0.1.0",
 		PROTO_MAX_FRAME, PROTO_MAX_EXECS, 0}},

@@ -208,6 +208,10 @@ static const struct type_row type_rows[MSG__COUNT] = {
 	{MSG_FAILED, "failed", DIR_TO_CLIENT},
 	{MSG_ERROR, "error", DIR_TO_CLIENT},
 	{MSG_WINDOW, "window", DIR_BOTH},
+	{MSG_LIST, "list", DIR_TO_AGENT},
+	{MSG_EXECS, "execs", DIR_TO_CLIENT},
+	{MSG_SIGNAL_EXEC, "signal_exec", DIR_TO_AGENT},
+	{MSG_SIGNALED, "signaled", DIR_TO_CLIENT},
 };
 
 static void type_test(void **state)

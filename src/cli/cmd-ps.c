@@ -1,0 +1,119 @@
+/*
+ * cmd-ps.c: `sbx ps TARGET`, the commands running on an agent, whoever
+ * started them: their numbers (for `sbx kill`), pids, age and command
+ * lines, as a table or, with --json, one JSON object per exec.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "events.h"
+#include "sbx.h"
+#include "target.h"
+
+enum { OPT_JSON = 256 };
+
+static const struct cmd_opt ps_opts[] = {
+	{"json", OPT_JSON, NULL, "one JSON object per exec on stdout"},
+	{"token-file", TARGET_OPT_TOKEN_FILE, "FILE", "bearer token for the agent (else $SBX_TOKEN)"},
+	{"ca-file", TARGET_OPT_CA_FILE, "FILE", "trust this PEM CA for wss:// (else the system's)"},
+	{"help", 'h', NULL, "show this help"},
+	{0},
+};
+
+/* 42s, 5m, 3h, 2d: how long ago, as ps and docker show it. */
+static void age(char *buf, size_t len, int64_t started_ms)
+{
+	struct timespec ts;
+	int64_t s;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	s = ts.tv_sec - started_ms / 1000;
+	if (s < 0)
+		s = 0;
+	if (s < 120)
+		snprintf(buf, len, "%llds", (long long)s);
+	else if (s < 2 * 3600)
+		snprintf(buf, len, "%lldm", (long long)(s / 60));
+	else if (s < 2 * 86400)
+		snprintf(buf, len, "%lldh", (long long)(s / 3600));
+	else
+		snprintf(buf, len, "%lldd", (long long)(s / 86400));
+}
+
+static void print_table(const struct msg_execs *l)
+{
+	char when[32];
+
+	printf("%-6s %-8s %-5s %-4s %-6s %s\n", "EXEC", "PID", "VIA", "TTY", "AGE", "COMMAND");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct msg_exec_info *x = &l->v[i];
+		age(when, sizeof when, x->started_at_ms);
+		printf("%-6u %-8lld %-5s %-4s %-6s %s", x->exec, (long long)x->pid,
+		       x->via ? x->via : "?", x->tty ? "yes" : "-", when, x->cmd);
+		for (size_t k = 0; k < x->nargs; k++)
+			printf(" %s", x->args[k]);
+		putchar('\n');
+	}
+}
+
+static int print_json(const struct msg_execs *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct msg_exec_info *x = &l->v[i];
+		json_t *args = json_array();
+		for (size_t k = 0; k < x->nargs; k++)
+			json_array_append_new(args, json_string(x->args[k]));
+		if (events_emit(json_pack("{s:I,s:I,s:s,s:o,s:I,s:b,s:s}", "exec", (json_int_t)x->exec,
+					  "pid", (json_int_t)x->pid, "cmd", x->cmd, "args", args,
+					  "started_at_ms", (json_int_t)x->started_at_ms, "tty",
+					  x->tty, "via", x->via ? x->via : "")) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int ps_cmd(const struct cmd_entry *cmd, int argc, char **argv)
+{
+	struct target_opts o = {0};
+	struct msg_execs l;
+	struct sbx *s;
+	int c, json = 0, rc;
+
+	while ((c = cmd_getopt(cmd, argc, argv)) != -1) {
+		if (c == OPT_JSON)
+			json = 1;
+		else if ((rc = target_option(cmd, c, argv, &o)) != 0)
+			return rc == 1 ? 0 : rc < 0 ? EXIT_SBX : rc;
+	}
+	if (optind >= argc)
+		return cmd_usage_error(cmd, "missing TARGET");
+	if (optind + 1 < argc)
+		return cmd_usage_error(cmd, "unexpected argument \"%s\"", argv[optind + 1]);
+	if ((s = target_connect(argv[optind], &o)) == NULL)
+		return EXIT_SBX;
+	if (sbx_list(s, &l) < 0) {
+		fprintf(stderr, "sbx: %s\n", sbx_error(s));
+		sbx_close(s);
+		return EXIT_SBX;
+	}
+	if (json)
+		rc = print_json(&l) < 0 ? EXIT_SBX : 0;
+	else
+		print_table(&l), rc = 0;
+	sbx_execs_free(&l);
+	sbx_close(s);
+	return rc;
+}
+
+const struct cmd_entry cmd_ps_entry = {
+	.name = "ps",
+	.usage = "[OPTIONS] TARGET",
+	.summary = "List the commands running on TARGET, whoever started them.",
+	.details = "Columns: EXEC, the number 'sbx kill' takes; PID; VIA, ws (sbx exec,\n"
+		   "libsbx) or http (POST /v1/exec); TTY; AGE; COMMAND.\n",
+	.opts = ps_opts,
+	.exec = ps_cmd,
+};
