@@ -247,6 +247,14 @@ static void on_binary(struct conn *c, const unsigned char *buf, size_t len)
 	exec_stdin(x, &f);
 }
 
+static void conn_dispatch(struct conn *c, const unsigned char *buf, size_t len)
+{
+	if (lws_frame_is_binary(c->wsi))
+		on_binary(c, buf, len);
+	else
+		on_text(c, buf, len, clock_ms());
+}
+
 void conn_receive(struct conn *c, const void *in, size_t len)
 {
 	struct lws *wsi = c->wsi;
@@ -254,6 +262,12 @@ void conn_receive(struct conn *c, const void *in, size_t len)
 
 	if (c->closing)
 		return;
+	/* The common case, a whole message in one callback, needs no copy
+	 * (and an idle connection no reassembly buffer). */
+	if (last && c->rxlen == 0 && !c->rx_discard) {
+		conn_dispatch(c, in, len);
+		return;
+	}
 	if (!c->rx_discard && c->rxlen + len > PROTO_MAX_FRAME) {
 		char buf[100];
 		snprintf(buf, sizeof buf, "message over the limit of %d bytes; dropped",
@@ -271,12 +285,8 @@ void conn_receive(struct conn *c, const void *in, size_t len)
 	}
 	if (!last)
 		return;
-	if (!c->rx_discard) {
-		if (lws_frame_is_binary(wsi))
-			on_binary(c, c->rx, c->rxlen);
-		else
-			on_text(c, c->rx, c->rxlen, clock_ms());
-	}
+	if (!c->rx_discard)
+		conn_dispatch(c, c->rx, c->rxlen);
 	c->rxlen = 0;
 	c->rx_discard = 0;
 	if (c->rxcap > 4 * 65536) {
