@@ -52,7 +52,7 @@ _sbx_paths()
 _sbx_takes_arg()
 {
 	case $1 in
-	--token-file | --ca-file | --keepalive | --workdir | --user | --env | --env-file | --timeout | --kill-grace | \
+	--token-file | --ca-file | --keepalive | --mount | --workdir | --user | --env | --env-file | --timeout | --kill-grace | \
 		--output-limit | \
 		--stdin-file | --stdin-data | --rlimit | --rows | --cols)
 		return 0
@@ -157,7 +157,7 @@ _sbx()
 	local top_opts="--help -h --version -V --list-commands"
 	# sbx exec and sbx shell share one option table.
 	local exec_opts="--interactive -i --tty -t --rows --cols --stdin-file --stdin-data --user -u --workdir -w --env -e
-		--env-file --timeout --kill-grace --rlimit --output-limit --json --time --token-file --ca-file --keepalive --help -h"
+		--env-file --timeout --kill-grace --mount --rlimit --output-limit --json --time --token-file --ca-file --keepalive --help -h"
 
 	_sbx_split
 	cur=$_sbx_cur
@@ -208,7 +208,7 @@ _sbx()
 			mapfile -t COMPREPLY < <(compgen -e -- "$cur")
 			compopt -o nospace 2>/dev/null
 		elif [[ $prev == --timeout || $prev == --kill-grace || $prev == --stdin-data ||
-			$prev == --rows || $prev == --cols || $prev == --keepalive ]]; then
+			$prev == --rows || $prev == --cols || $prev == --keepalive || $prev == --mount ]]; then
 			: # a DURATION, a STRING or a number: nothing to offer
 		elif [[ $prev == --rlimit ]]; then
 			_sbx_rlimits "$cur" ""
@@ -221,7 +221,7 @@ _sbx()
 		elif [[ $cur == --env=* ]]; then
 			_sbx_add "--env=" < <(compgen -e -- "${cur#*=}")
 		elif [[ $cur == --timeout=* || $cur == --kill-grace=* || $cur == --stdin-data=* ||
-			$cur == --rows=* || $cur == --cols=* || $cur == --keepalive=* ]]; then
+			$cur == --rows=* || $cur == --cols=* || $cur == --keepalive=* || $cur == --mount=* ]]; then
 			:
 		elif [[ $cur == --rlimit=* ]]; then
 			_sbx_rlimits "${cur#*=}" "--rlimit="

@@ -7,7 +7,7 @@ function __sbx_target_index
     set -l i 1
     while test $i -le (count $args)
         switch $args[$i]
-            case --token-file --ca-file --keepalive --workdir --user --output-limit --env --env-file --timeout --kill-grace \
+            case --token-file --ca-file --keepalive --mount --workdir --user --output-limit --env --env-file --timeout --kill-grace \
                     --stdin-file --stdin-data --rlimit --rows --cols
                 set i (math $i + 2)
                 continue
@@ -117,6 +117,7 @@ complete -c sbx -n __sbx_needs_target -s e -l env -x -a '(set --names --export)'
 complete -c sbx -n __sbx_needs_target -l env-file -r -F -d 'Read K=V lines from FILE (# comments)'
 complete -c sbx -n __sbx_needs_target -l timeout -x -d 'Agent sends TERM at DURATION (500ms, 30s, 5m), then KILL; exit 124'
 complete -c sbx -n __sbx_needs_target -l kill-grace -x -d 'Between TERM and KILL on timeout (default 2s)'
+complete -c sbx -n __sbx_needs_target -l mount -x -d "Mount the agent's disk KEY[:SUBDIR][:ro] at /mnt/archil/KEY for this command only"
 complete -c sbx -n __sbx_needs_target -l rlimit -x -a '(__sbx_rlimits)' -d 'Resource limit NAME=SOFT[:HARD] (nofile=1024, cpu=10:20, core=unlimited)'
 complete -c sbx -n __sbx_needs_target -l output-limit -x -d 'Send at most SIZE (128K, 1M) of each stream; say how much was dropped'
 complete -c sbx -n __sbx_needs_target -l json -d 'Print one JSON object per event on stdout'

@@ -29,6 +29,7 @@ static const char *const fail_names[FAIL__COUNT] = {
 	[FAIL_BAD_CWD] = "bad_cwd",
 	[FAIL_BAD_USER] = "bad_user",
 	[FAIL_SPAWN] = "spawn",
+	[FAIL_BAD_MOUNT] = "bad_mount",
 };
 
 const char *fail_kind_name(enum fail_kind k)
@@ -222,7 +223,7 @@ static int exec_check_fields(json_t *o, struct proto_error *e)
 {
 	static const char *const known[] = {"type", "id", "cmd", "args", "cwd", "env", "stdin",
 					    "timeout_ms", "kill_grace_ms", "rlimits", "user", "tty",
-					    "output_limit"};
+					    "output_limit", "mounts"};
 	const char *k;
 	json_t *v;
 	size_t i;
@@ -299,6 +300,43 @@ static int tty_decode(json_t *obj, struct msg_exec *x, struct proto_error *e)
 	return 0;
 }
 
+static int mount_decode(json_t *v, struct msg_mount *mt, struct proto_error *e)
+{
+	if (!json_is_object(v)) {
+		proto_error_set(e, PERR_BAD_MESSAGE,
+				"field \"mounts\" must hold objects {key, subdir, ro}");
+		return -1;
+	}
+	if (get_str(v, "key", 1, &mt->key, e) < 0 || get_str(v, "subdir", 0, &mt->subdir, e) < 0 ||
+	    get_bool(v, "ro", &mt->ro, e) < 0)
+		return -1;
+	if (*mt->key == '\0' || strchr(mt->key, '/')) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "mount key \"%.40s\" is empty or has a '/'",
+				mt->key);
+		return -1;
+	}
+	return 0;
+}
+
+static int mounts_decode(json_t *arr, struct msg_exec *x, struct proto_error *e)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_is_array(arr) || json_array_size(arr) > PROTO_MAX_MOUNTS) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"mounts\" must be an array of at most %d",
+				PROTO_MAX_MOUNTS);
+		return -1;
+	}
+	x->mounts = calloc(json_array_size(arr) + 1, sizeof *x->mounts);
+	json_array_foreach(arr, i, v) {
+		x->nmounts = i + 1;
+		if (mount_decode(v, &x->mounts[i], e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 {
 	struct msg_exec *x = &m->u.exec;
@@ -341,6 +379,8 @@ static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 		return -1;
 	if ((v = json_object_get(o, "tty")) && tty_decode(v, x, e) < 0)
 		return -1;
+	if ((v = json_object_get(o, "mounts")) && mounts_decode(v, x, e) < 0)
+		return -1;
 	if (get_count(o, "output_limit", INT64_MAX, &x->output_limit, e) < 0)
 		return -1;
 	if (get_count(o, "timeout_ms", UINT32_MAX, &ms, e) < 0)
@@ -381,6 +421,16 @@ static void exec_encode(json_t *o, const struct msg *m)
 		json_object_set_new(o, "output_limit", json_integer((json_int_t)x->output_limit));
 	if (x->tty)
 		json_object_set_new(o, "tty", json_pack("{s:i,s:i}", "rows", x->rows, "cols", x->cols));
+	if (x->nmounts) {
+		json_t *ms = json_array();
+		for (size_t i = 0; i < x->nmounts; i++) {
+			json_t *mt = json_pack("{s:s,s:b}", "key", x->mounts[i].key, "ro", x->mounts[i].ro);
+			if (x->mounts[i].subdir)
+				json_object_set_new(mt, "subdir", json_string(x->mounts[i].subdir));
+			json_array_append_new(ms, mt);
+		}
+		json_object_set_new(o, "mounts", ms);
+	}
 	if (x->nenv) {
 		env = json_object();
 		for (size_t i = 0; i < x->nenv; i++) {
@@ -841,6 +891,11 @@ void msg_free(struct msg *m)
 		free(m->u.exec.cwd);
 		free(m->u.exec.user);
 		strv_free(m->u.exec.env);
+		for (size_t i = 0; m->u.exec.mounts && i < m->u.exec.nmounts; i++) {
+			free(m->u.exec.mounts[i].key);
+			free(m->u.exec.mounts[i].subdir);
+		}
+		free(m->u.exec.mounts);
 		break;
 	case MSG_FAILED:
 		free(m->u.failed.stage);

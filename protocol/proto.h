@@ -20,6 +20,7 @@
 #define PROTO_MAX_ARGS 4096           /* args of one exec */
 #define PROTO_MAX_ENV 4096            /* env entries of one exec */
 #define PROTO_FRAME_HDR 14            /* version, kind, id (4), offset (8) */
+#define PROTO_MAX_MOUNTS 16           /* mounts of one exec */
 /* Flow control: the stdin bytes a client may send an exec before the agent
  * grants more with `window`. The output window is the client's choice,
  * announced in its hello (0 or absent: no output credit is kept). */
@@ -85,6 +86,7 @@ enum fail_kind {
 	FAIL_BAD_CWD,    /* working directory missing or unusable */
 	FAIL_BAD_USER,   /* user unknown or cannot switch */
 	FAIL_SPAWN,      /* any other reason (resources, ENOEXEC...) */
+	FAIL_BAD_MOUNT,  /* a disk of "mounts" unknown, its subdir bad, or mounting failed */
 	FAIL__COUNT
 };
 
@@ -112,6 +114,12 @@ struct msg_exec {
 		int64_t soft, hard;    /* -1: unlimited */
 	} rlimits[16];
 	size_t nrlimits;
+	struct msg_mount {
+		char *key;    /* a disk the agent was given (--disk KEY=PATH) */
+		char *subdir; /* NULL: the whole disk */
+		int ro;
+	} *mounts;      /* each at /mnt/archil/KEY, for this exec only */
+	size_t nmounts;
 	uint64_t output_limit;  /* bytes per stream sent at most; 0: none */
 	uint32_t timeout_ms;    /* 0: none; at the deadline TERM, then KILL */
 	uint32_t kill_grace_ms; /* between TERM and KILL; 0: PROTO_KILL_GRACE_MS */

@@ -22,6 +22,8 @@ struct agent {
 	struct lws_vhost *vh; /* where fds are adopted */
 	char *token;          /* NULL: no token required */
 	const char *tls_cert, *tls_key; /* TCP listeners speak wss when set */
+	const char *workdir;  /* cwd of an exec that names none; NULL: ours */
+	int drop_caps;        /* commands run with no capabilities */
 	struct exec *execs;   /* every exec not yet freed */
 	uint32_t serial;      /* the last exec's number */
 	struct conn *conns;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "disk.h"
 #include "exec.h"
 #include "log.h"
 #include "spawn.h"
@@ -90,9 +91,11 @@ static void send_failed(struct conn *c, struct http *h, uint32_t id, const struc
 			const struct msg_exec *req)
 {
 	struct msg m = {.type = MSG_FAILED, .id = id};
-	const char *what = r->kind == FAIL_BAD_CWD ? req->cwd
+	const char *what = r->kind == FAIL_BAD_CWD ? (req->cwd ? req->cwd : agent.workdir)
 			   : r->kind == FAIL_BAD_USER ? req->user
+			   : r->kind == FAIL_BAD_MOUNT ? "mounting its disks"
 			   : strcmp(r->stage, "rlimit") == 0 ? "setting a resource limit"
+			   : strcmp(r->stage, "caps") == 0 ? "dropping capabilities"
 							      : req->cmd;
 
 	m.u.failed.kind = r->kind;
@@ -103,14 +106,15 @@ static void send_failed(struct conn *c, struct http *h, uint32_t id, const struc
 	free(m.u.failed.message);
 }
 
-static void send_user_failed(struct conn *c, struct http *h, uint32_t id, int err,
-			     const char *why)
+/* Refused before any fork: a bad user or mount. */
+static void send_refused(struct conn *c, struct http *h, uint32_t id, enum fail_kind kind,
+			 int err, const char *stage, const char *why)
 {
 	struct msg m = {.type = MSG_FAILED, .id = id};
 
-	m.u.failed.kind = FAIL_BAD_USER;
+	m.u.failed.kind = kind;
 	m.u.failed.err = err;
-	m.u.failed.stage = "user";
+	m.u.failed.stage = (char *)stage;
 	m.u.failed.message = (char *)why;
 	owner_send(c, h, &m);
 }
@@ -175,25 +179,39 @@ void exec_list(struct msg *m)
 struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, double t_recv)
 {
 	const struct msg_exec *req = &m->u.exec;
-	struct spawn_req sr = {req->cmd, req->args, req->cwd, req->env,
+	struct spawn_req sr = {req->cmd, req->args, req->cwd ? req->cwd : agent.workdir, req->env,
 			       req->stdin_mode == STDIN_PIPE, req->rlimits, req->nrlimits, NULL,
-			       req->tty, req->rows, req->cols};
+			       req->tty, req->rows, req->cols, NULL, 0, disk_hidden(),
+			       agent.drop_caps};
+	struct spawn_mount mounts[DISK_MAX];
+	char *mpaths[2 * DISK_MAX] = {0};
 	struct spawn_res res;
 	struct user_ids user;
-	char why[200];
+	char why[300];
 	int rc;
 	struct msg started = {.type = MSG_STARTED, .id = m->id};
 	struct exec *x;
 	double t_start = clock_ms();
 
+	if (req->nmounts > DISK_MAX ||
+	    (req->nmounts && disk_mounts(req, mounts, mpaths, why, sizeof why) < 0)) {
+		if (req->nmounts > DISK_MAX)
+			snprintf(why, sizeof why, "at most %d mounts", DISK_MAX);
+		send_refused(c, h, m->id, FAIL_BAD_MOUNT, EINVAL, "mount", why);
+		return NULL;
+	}
+	sr.mounts = mounts;
+	sr.nmounts = req->nmounts;
 	if (req->user) {
 		if (user_resolve(req->user, &user, &rc, why, sizeof why) < 0) {
-			send_user_failed(c, h, m->id, rc, why);
+			send_refused(c, h, m->id, FAIL_BAD_USER, rc, "user", why);
+			disk_mounts_free(mpaths, req->nmounts);
 			return NULL;
 		}
 		sr.user = &user;
 	}
 	rc = spawn_start(&sr, &res);
+	disk_mounts_free(mpaths, req->nmounts);
 	if (req->user)
 		user_free(&user);
 	if (rc < 0) {

@@ -17,6 +17,7 @@
 
 #include "addr.h"
 #include "agent.h"
+#include "disk.h"
 #include "log.h"
 #include "token.h"
 #include "watch.h"
@@ -41,6 +42,10 @@ static const char usage[] =
 	"      --tls-key FILE     and this PEM private key (both or neither)\n"
 	"      --keepalive SECS   ping a client silent for SECS (default 20); drop it,\n"
 	"                         killing its execs, when silent for 3 x SECS\n"
+	"  -w, --workdir DIR      the working directory of an exec that names none\n"
+	"      --disk KEY=PATH[:ro]  a disk that execs may mount at /mnt/archil/KEY\n"
+	"                         (\"mounts\"; needs root); repeatable\n"
+	"      --drop-caps        run every command with no capabilities, even as root\n"
 	"  -v, --verbose          log each connection and exec on stderr\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
@@ -210,6 +215,9 @@ static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 		{"tls-cert", required_argument, NULL, 'C'},
 		{"tls-key", required_argument, NULL, 'K'},
 		{"keepalive", required_argument, NULL, 'k'},
+		{"workdir", required_argument, NULL, 'w'},
+		{"disk", required_argument, NULL, 'D'},
+		{"drop-caps", no_argument, NULL, 'P'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -218,7 +226,7 @@ static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 	char err[300];
 	int c, verbose = 0;
 
-	while ((c = getopt_long(argc, argv, "l:t:vhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:t:w:vhV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			if (*nls == MAX_LISTEN) {
@@ -243,6 +251,18 @@ static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 			break;
 		case 'K':
 			agent.tls_key = optarg;
+			break;
+		case 'w':
+			agent.workdir = optarg;
+			break;
+		case 'D':
+			if (disk_add(optarg, err, sizeof err) < 0) {
+				log_error("%s", err);
+				return 2;
+			}
+			break;
+		case 'P':
+			agent.drop_caps = 1;
 			break;
 		case 'k':
 			if (keepalive_parse(optarg) < 0) {
@@ -279,6 +299,19 @@ static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 		}
 	if (*nls == 0) {
 		log_error("nothing to listen on: give --listen unix:PATH or --listen HOST:PORT");
+		return 2;
+	}
+	struct stat st;
+	if (agent.workdir && stat(agent.workdir, &st) < 0) {
+		log_error("--workdir %s: %m", agent.workdir);
+		return 2;
+	}
+	if (agent.workdir && !S_ISDIR(st.st_mode)) {
+		log_error("--workdir %s: not a directory", agent.workdir);
+		return 2;
+	}
+	if (disk_prepare(err, sizeof err) < 0) {
+		log_error("%s", err);
 		return 2;
 	}
 	return 0;
@@ -417,5 +450,6 @@ out:
 		addr_free(&ls[i]);
 	}
 	free(agent.token);
+	disk_free_all();
 	return rc;
 }

@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -23,9 +27,10 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-enum stage { ST_PIPE, ST_FORK, ST_SETSID, ST_STDIO, ST_RLIMIT, ST_USER, ST_CHDIR, ST_EXEC };
-static const char *const stage_names[] = {"pipe", "fork", "setsid", "stdio",
-					  "rlimit", "user", "chdir", "exec"};
+enum stage { ST_PIPE, ST_FORK, ST_SETSID, ST_STDIO, ST_RLIMIT, ST_MOUNT, ST_CAPS, ST_USER,
+	     ST_CHDIR, ST_EXEC };
+static const char *const stage_names[] = {"pipe", "fork", "setsid", "stdio", "rlimit",
+					  "mount", "caps", "user", "chdir", "exec"};
 
 struct spawn_report {
 	int stage;
@@ -55,6 +60,46 @@ static void child_reset_signals(void)
 	sigprocmask(SIG_SETMASK, &all, NULL);
 }
 
+/* A mount namespace of the command's own, where its disks are bound and
+ * the disks' staging is gone, so no other exec sees them. Private first:
+ * nothing done here propagates back to the agent's namespace. */
+static void child_mounts(const struct spawn_req *req, int rep)
+{
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		child_fail(rep, ST_MOUNT);
+	for (size_t i = 0; i < req->nmounts; i++) {
+		const struct spawn_mount *m = &req->mounts[i];
+		if (mount(m->src, m->dst, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+		    (m->ro && mount(NULL, m->dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0))
+			child_fail(rep, ST_MOUNT);
+	}
+	for (char *const *h = req->hide; h && *h; h++)
+		if (umount2(*h, MNT_DETACH) < 0 && errno != EINVAL)
+			child_fail(rep, ST_MOUNT);
+}
+
+/* The bounding set first (that needs CAP_SETPCAP, which the user switch
+ * may take away), so no exec can gain a capability back. */
+static void child_drop_bounding(int rep)
+{
+	for (int cap = 0; cap <= 63; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			child_fail(rep, ST_CAPS);
+}
+
+/* Then every capability this process holds, ambient ones too, and no
+ * gaining any through setuid or file capabilities. */
+static void child_drop_caps(int rep)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof data);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ||
+	    syscall(SYS_capset, &hdr, data) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(rep, ST_CAPS);
+}
+
 /* Runs in the vfork child, on the parent's memory: system calls only, no
  * allocation; argv and envp were built by the parent. */
 static void child_run(const struct spawn_req *req, char **argv, char **envp,
@@ -79,10 +124,16 @@ static void child_run(const struct spawn_req *req, char **argv, char **envp,
 		if (setrlimit(l->resource, &rl) < 0)
 			child_fail(rep, ST_RLIMIT);
 	}
+	if (req->nmounts || req->hide)
+		child_mounts(req, rep);
+	if (req->drop_caps)
+		child_drop_bounding(rep);
 	/* Groups first, the uid last: after setuid there is no way back. */
 	if (req->user && req->user->change && (setgroups((size_t)req->user->ngroups, req->user->groups) < 0 ||
 			  setgid(req->user->gid) < 0 || setuid(req->user->uid) < 0))
 		child_fail(rep, ST_USER);
+	if (req->drop_caps)
+		child_drop_caps(rep);
 	if (req->cwd && chdir(req->cwd) < 0)
 		child_fail(rep, ST_CHDIR);
 	execvpe(req->cmd, argv, envp);
@@ -155,6 +206,8 @@ static enum fail_kind kind_of(enum stage st, int err)
 		return FAIL_BAD_CWD;
 	if (st == ST_USER)
 		return FAIL_BAD_USER;
+	if (st == ST_MOUNT)
+		return FAIL_BAD_MOUNT;
 	if (st != ST_EXEC)
 		return FAIL_SPAWN;
 	if (err == ENOENT || err == ENOTDIR)

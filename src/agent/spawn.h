@@ -1,7 +1,8 @@
 /*
  * spawn.h: the one way sbx-agent starts a process. fork, setsid, pipes,
  * cwd, env, exec; a failure before exec comes back as kind, errno and
- * stage through a CLOEXEC pipe, never as a silent exit.
+ * stage through a CLOEXEC pipe, never as a silent exit. Per-exec mounts
+ * and dropping capabilities happen in the child, before exec.
  */
 #ifndef SBX_SPAWN_H
 #define SBX_SPAWN_H
@@ -10,6 +11,12 @@
 
 #include "proto.h"
 #include "user.h"
+
+/* A directory bound into the command's own mount namespace. */
+struct spawn_mount {
+	const char *src, *dst;
+	int ro;
+};
 
 struct spawn_req {
 	const char *cmd;
@@ -22,6 +29,11 @@ struct spawn_req {
 	const struct user_ids *user; /* NULL: the agent's own */
 	int tty;                     /* one PTY of rows x cols for all three */
 	unsigned short rows, cols;
+	/* With either, the command gets a mount namespace of its own. */
+	const struct spawn_mount *mounts;
+	size_t nmounts;
+	char *const *hide; /* NULL-terminated mount points detached there */
+	int drop_caps;     /* no capabilities at all, even as root */
 };
 
 struct spawn_res {

@@ -26,7 +26,7 @@
 enum {
 	OPT_TOKEN_FILE = 256, OPT_CA_FILE, OPT_ENV_FILE, OPT_TIMEOUT, OPT_KILL_GRACE, OPT_TIME,
 	OPT_STDIN_FILE, OPT_STDIN_DATA, OPT_RLIMIT, OPT_ROWS, OPT_COLS, OPT_JSON,
-	OPT_OUTPUT_LIMIT, OPT_KEEPALIVE,
+	OPT_OUTPUT_LIMIT, OPT_KEEPALIVE, OPT_MOUNT,
 };
 
 static const struct cmd_opt exec_opts[] = {
@@ -38,6 +38,7 @@ static const struct cmd_opt exec_opts[] = {
 	{"stdin-data", OPT_STDIN_DATA, "STRING", "send STRING as the command's stdin, then EOF"},
 	{"user", 'u', "NAME|UID[:GID]", "run as this user (the agent must run as root to switch)"},
 	{"workdir", 'w', "DIR", "run in DIR (missing or not a directory: exit 125)"},
+	{"mount", OPT_MOUNT, "KEY[:SUBDIR][:ro]", "mount the agent's disk KEY at /mnt/archil/KEY for this command only; repeatable"},
 	{"env", 'e', "K=V", "set K in the command's environment; K alone passes ours"},
 	{"env-file", OPT_ENV_FILE, "FILE", "read K=V lines from FILE (# comments)"},
 	{"timeout", OPT_TIMEOUT, "DURATION", "agent sends TERM at DURATION (500ms, 30s, 5m), then KILL; exit 124"},
@@ -215,6 +216,10 @@ static void on_failed(struct sbx_exec *x, void *arg, const struct msg_failed *f)
 		fprintf(stderr, "sbx: user: %s\n", f->message);
 		run_end(arg, EXIT_SBX);
 		break;
+	case FAIL_BAD_MOUNT:
+		fprintf(stderr, "sbx: --mount: %s\n", f->message);
+		run_end(arg, EXIT_SBX);
+		break;
 	default:
 		fprintf(stderr, "sbx: could not start the command at stage %s: %s\n",
 			f->stage, f->message ? f->message : strerror(f->err));
@@ -320,6 +325,8 @@ struct exec_opts {
 	int json;
 	unsigned keepalive; /* 0: libsbx's default */
 	struct envlist env;
+	struct msg_mount mounts[PROTO_MAX_MOUNTS];
+	char *mount_text[PROTO_MAX_MOUNTS]; /* what the fields point into */
 };
 
 static int run_exec(const char *target, const char *token, struct msg_exec *req,
@@ -498,6 +505,40 @@ static int keepalive_option(const struct cmd_entry *cmd, struct exec_opts *o, co
 	return 0;
 }
 
+/* KEY[:SUBDIR][:ro]; SUBDIR relative, without . or .. (the agent checks
+ * again, and that it exists). */
+static int mount_option(const struct cmd_entry *cmd, struct exec_opts *o, struct msg_exec *req,
+			const char *text)
+{
+	struct msg_mount *m = &o->mounts[req->nmounts];
+	char *s, *colon, *p;
+	size_t n;
+
+	if (req->nmounts == PROTO_MAX_MOUNTS)
+		return cmd_usage_error(cmd, "at most %d --mount", PROTO_MAX_MOUNTS);
+	s = o->mount_text[req->nmounts] = xstrdup(text);
+	n = strlen(s);
+	memset(m, 0, sizeof *m);
+	if (n > 3 && strcmp(s + n - 3, ":ro") == 0)
+		s[n - 3] = '\0', m->ro = 1;
+	if ((colon = strchr(s, ':')))
+		*colon = '\0', m->subdir = colon + 1;
+	m->key = s;
+	if (*s == '\0' || strchr(s, '/'))
+		return cmd_usage_error(cmd, "--mount %s: give KEY[:SUBDIR][:ro], KEY a disk's name", text);
+	for (p = m->subdir; p && *p; p += n + (p[n] == '/')) {
+		n = strcspn(p, "/");
+		if (*m->subdir == '/' || (n == 1 && *p == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return cmd_usage_error(cmd, "--mount %s: SUBDIR must be relative, without . or ..",
+					       text);
+	}
+	if (m->subdir && *m->subdir == '\0')
+		return cmd_usage_error(cmd, "--mount %s: empty SUBDIR", text);
+	req->mounts = o->mounts;
+	req->nmounts++;
+	return 0;
+}
+
 static int bad_duration(const struct cmd_entry *cmd, const char *text)
 {
 	return cmd_usage_error(cmd, "\"%s\" is not a duration (500ms, 30s, 5m, 1h)", text);
@@ -560,6 +601,8 @@ static int exec_option(const struct cmd_entry *cmd, int c, char **argv,
 		return 0;
 	case OPT_KEEPALIVE:
 		return keepalive_option(cmd, o, optarg);
+	case OPT_MOUNT:
+		return mount_option(cmd, o, req, optarg);
 	case OPT_JSON:
 		o->json = 1;
 		return 0;
@@ -593,6 +636,8 @@ static int exec_main(const struct cmd_entry *cmd, int argc, char **argv, int she
 	else if (rc == 1)
 		rc = 0; /* --help */
 	envlist_free(&o.env);
+	for (size_t i = 0; i < PROTO_MAX_MOUNTS; i++)
+		free(o.mount_text[i]);
 	return rc;
 }
 

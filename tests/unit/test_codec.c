@@ -89,6 +89,12 @@ static void exec_assert_equal(const struct msg_exec *w, const struct msg_exec *g
 		strv_assert_equal("env", w->env, w->nenv, g->env, g->nenv);
 	}
 	assert_int_equal(w->stdin_mode, g->stdin_mode);
+	assert_int_equal(w->nmounts, g->nmounts);
+	for (size_t i = 0; i < w->nmounts; i++) {
+		str_assert_equal("mount key", w->mounts[i].key, g->mounts[i].key);
+		str_assert_equal("mount subdir", w->mounts[i].subdir, g->mounts[i].subdir);
+		assert_int_equal(w->mounts[i].ro, g->mounts[i].ro);
+	}
 }
 
 static void exited_assert_equal(const struct msg_exited *w, const struct msg_exited *g)
@@ -192,6 +198,9 @@ static const struct rt_row rt_rows[] = {
 		.env = (char *[]){"X=1", "EMPTY=", "EQ=a=b=c", "PATH=/usr/bin:/bin", NULL},
 		.nenv = 4,
 		.stdin_mode = STDIN_PIPE}}},
+	{"exec with two mounts", {.type = MSG_EXEC, .id = 2, .u.exec = {.cmd = "ls",
+		.args = (char *[]){NULL}, .mounts = (struct msg_mount[]){{"logs", "a/b", 1},
+		{"data", NULL, 0}}, .nmounts = 2}}},
 	{"exec bare", {.type = MSG_EXEC, .id = 2, .u.exec = {
 		.cmd = "true", .args = (char *[]){NULL}, .stdin_mode = STDIN_NULL}}},
 	{"exec control characters in args", {.type = MSG_EXEC, .id = 3, .u.exec = {
@@ -256,8 +265,8 @@ static char err_row_names[PERR__COUNT][40];
 
 static void rows_make(void)
 {
-	static const int errnos[FAIL__COUNT] = {ENOENT, EACCES, ENOTDIR, EPERM, ENOEXEC};
-	static const char *const stages[FAIL__COUNT] = {"exec", "exec", "chdir", "setuid", "exec"};
+	static const int errnos[FAIL__COUNT] = {ENOENT, EACCES, ENOTDIR, EPERM, ENOEXEC, ENOENT};
+	static const char *const stages[FAIL__COUNT] = {"exec", "exec", "chdir", "setuid", "exec", "mount"};
 
 	for (int k = 0; k < FAIL__COUNT; k++) {
 		snprintf(fail_row_names[k], sizeof fail_row_names[k], "failed %s",
@@ -361,6 +370,9 @@ static const struct dec_row dec_rows[] = {
 		{.type = MSG_HELLO, .u.hello = {.version = 1}}},
 	{"hello limits sent to agent", "{'type':'hello','version':1,'max_frame':5,'max_execs':6}",
 		TO_A, {.type = MSG_HELLO, .u.hello = {1, NULL, 5, 6, 0}}},
+	{"exec with mounts", "{'type':'exec','id':1,'cmd':'ls','mounts':[{'key':'logs','subdir':'a/b','ro':true},{'key':'data'}]}",
+		TO_A, {.type = MSG_EXEC, .id = 1, .u.exec = {.cmd = "ls", .args = (char *[]){NULL},
+		 .mounts = (struct msg_mount[]){{"logs", "a/b", 1}, {"data", NULL, 0}}, .nmounts = 2}}},
 	{"window to the client", "{'type':'window','id':3,'bytes':65536}", TO_C,
 		{.type = MSG_WINDOW, .id = 3, .u.window = {65536}}},
 	{"window to the agent", "{'type':'window','id':3,'bytes':65536}", TO_A,
@@ -627,6 +639,14 @@ static const struct bad_row bad_rows[] = {
 	BAD("hello version 2 to client", "{'type':'hello','version':2,'software':'x'}", TO_C,
 	    PERR_VERSION),
 	BAD("hello version 99", "{'type':'hello','version':99}", TO_A, PERR_VERSION),
+	FIELD("mounts not an array", "{'type':'exec','id':1,'cmd':'x','mounts':{}}", TO_A, "mounts"),
+	FIELD("mounts of a string", "{'type':'exec','id':1,'cmd':'x','mounts':['data']}", TO_A, "mounts"),
+	FIELD("mount without key", "{'type':'exec','id':1,'cmd':'x','mounts':[{'ro':true}]}", TO_A, "key"),
+	FIELD("mount ro not a bool", "{'type':'exec','id':1,'cmd':'x','mounts':[{'key':'d','ro':1}]}", TO_A, "ro"),
+	FIELD("mount subdir a number", "{'type':'exec','id':1,'cmd':'x','mounts':[{'key':'d','subdir':1}]}", TO_A, "subdir"),
+	BAD("mount key with a slash", "{'type':'exec','id':1,'cmd':'x','mounts':[{'key':'a/b'}]}", TO_A, PERR_BAD_MESSAGE),
+	BAD("mount key empty", "{'type':'exec','id':1,'cmd':'x','mounts':[{'key':''}]}", TO_A, PERR_BAD_MESSAGE),
+	FIELD("17 mounts", "{'type':'exec','id':1,'cmd':'x','mounts':[{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'},{'key':'a'}]}", TO_A, "mounts"),
 	FIELD("signal_exec without exec", "{'type':'signal_exec','id':1,'signal':'TERM'}", TO_A, "exec"),
 	FIELD("signal_exec exec 0", "{'type':'signal_exec','id':1,'exec':0,'signal':9}", TO_A, "exec"),
 	FIELD("signal_exec without signal", "{'type':'signal_exec','id':1,'exec':3}", TO_A, "signal"),

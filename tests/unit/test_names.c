@@ -229,7 +229,8 @@ static void kinds_test(void **state)
 	(void)state;
 	assert_string_equal(msg_type_name(MSG__COUNT), "unknown");
 	assert_int_equal(msg_type_dir(MSG__COUNT), 0);
-	assert_int_equal(FAIL__COUNT, 5);
+	assert_int_equal(FAIL__COUNT, 6);
+	assert_string_equal(fail_kind_name(FAIL_BAD_MOUNT), "bad_mount");
 	assert_string_equal(fail_kind_name(FAIL_NOT_FOUND), "not_found");
 	assert_string_equal(fail_kind_name(FAIL_PERMISSION), "permission");
 	assert_string_equal(fail_kind_name(FAIL_BAD_CWD), "bad_cwd");
