@@ -29,7 +29,7 @@ _sbx_agent()
 {
 	local -a _sbx_agent_words
 	local cur prev n w i c pfx="" files="" opt="" arg
-	local opts="--listen -l --token-file -t --tls-cert --tls-key --keepalive --workdir -w --disk --drop-caps --verbose -v --help -h --version -V"
+	local opts="--listen -l --token-file -t --tls-cert --tls-key --keepalive --workdir -w --disk --drop-caps --seal --verbose -v --help -h --version -V"
 
 	_sbx_agent_split
 	n=${#_sbx_agent_words[@]}

@@ -27,6 +27,7 @@ complete -c sbx-agent -l keepalive -x -d 'Ping a client silent for SECS, drop it
 complete -c sbx-agent -s w -l workdir -x -a '(__fish_complete_directories)' -d 'The working directory of an exec that names none'
 complete -c sbx-agent -l disk -x -d 'A disk execs may mount at /mnt/archil/KEY (KEY=PATH[:ro])'
 complete -c sbx-agent -l drop-caps -d 'Run every command with no capabilities, even as root'
+complete -c sbx-agent -l seal -x -a '(__fish_complete_directories)' -d "Once listening, remount DIR (the socket's) read-only"
 complete -c sbx-agent -s v -l verbose -d 'Log each connection and exec on stderr'
 complete -c sbx-agent -s h -l help -d 'Show this help'
 complete -c sbx-agent -s V -l version -d 'Show the version'

@@ -133,6 +133,47 @@ _sbx_admin()
 	fi
 }
 
+# Local sandboxes (sbx up): NAME.state and NAME.d in RUNDIR.
+_sbx_local_names()
+{
+	local dir f
+	if [[ $XDG_RUNTIME_DIR == /* ]]; then
+		dir=$XDG_RUNTIME_DIR/sbx
+	elif ((EUID == 0)); then
+		dir=/run/sbx
+	else
+		dir=/tmp/sbx-$EUID
+	fi
+	for f in "$dir"/*.state "$dir"/*.d; do
+		[[ -e $f ]] || continue
+		f=${f##*/}
+		printf '%s\n' "${f%.*}"
+	done | sort -u
+}
+
+# sbx up NAME [OPTIONS], sbx ls [--json], sbx down NAME...|--all
+_sbx_local()
+{
+	local opts
+	case $1 in
+	up) opts="--disk --net --memory --pids --help -h" ;;
+	ls) opts="--json --help -h" ;;
+	down) opts="--all --help -h" ;;
+	esac
+	if [[ $1 == up && $prev == --disk ]]; then
+		_sbx_add "" < <(_sbx_paths "$cur" -d)
+		files=1
+	elif [[ $1 == up && $prev == --net ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "none host" -- "$cur")
+	elif [[ $1 == up && ($prev == --memory || $prev == --pids) ]]; then
+		:
+	elif [[ $cur == -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+	elif [[ $1 != ls ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "$(_sbx_local_names)" -- "$cur")
+	fi
+}
+
 # No space after "unix:", "ws://", "--token-file=", "--ca-file=", an
 # rlimit "NAME=" or a directory; readline's word breaks undone.
 _sbx_finish()
@@ -153,7 +194,7 @@ _sbx()
 {
 	local -a _sbx_words
 	local _sbx_cur cur prev cmd i n w target="" ti=0 ncmd=0 files=""
-	local commands="exec shell ps kill help"
+	local commands="exec shell ps kill up ls down help"
 	local top_opts="--help -h --version -V --list-commands"
 	# sbx exec and sbx shell share one option table.
 	local exec_opts="--interactive -i --tty -t --rows --cols --stdin-file --stdin-data --user -u --workdir -w --env -e
@@ -173,11 +214,16 @@ _sbx()
 	cmd=${_sbx_words[1]}
 	case $cmd in
 	help | -h | --help)
-		((n == 3)) && mapfile -t COMPREPLY < <(compgen -W "exec shell ps kill" -- "$cur")
+		((n == 3)) && mapfile -t COMPREPLY < <(compgen -W "exec shell ps kill up ls down" -- "$cur")
 		return 0
 		;;
 	ps | kill)
 		_sbx_admin "$cmd"
+		_sbx_finish
+		return 0
+		;;
+	up | ls | down)
+		_sbx_local "$cmd"
 		_sbx_finish
 		return 0
 		;;

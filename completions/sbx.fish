@@ -80,7 +80,7 @@ function __sbx_rlimits
         rtprio=\t'Real-time priority' rttime=\t'Real-time CPU time without blocking (microseconds)'
 end
 
-set -l cmds exec shell ps kill help
+set -l cmds exec shell ps kill up ls down help
 complete -c sbx -f
 
 # sbx [--help|--version|--list-commands] COMMAND
@@ -88,13 +88,39 @@ complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a exec -d 'Run CMD o
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a shell -d 'Run SCRIPT with /bin/sh -c on TARGET, as exec does'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a ps -d 'List the commands running on TARGET, whoever started them'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a kill -d 'Send a signal (default KILL) to running commands on TARGET'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a up -d 'Start a local sandbox NAME (bubblewrap), its disk at /mnt/data'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a ls -d 'List local sandboxes and the configured remote ones'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a down -d 'Stop local sandboxes; their disks are kept'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a help -d 'Show the commands, or the options of one'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'Show the commands'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'Show the version'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -l list-commands -d 'List every command and option'
 
 # sbx help COMMAND
-complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from exec shell ps kill' -a 'exec shell ps kill'
+complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from exec shell ps kill up ls down' -a 'exec shell ps kill up ls down'
+
+# Local sandboxes (sbx up): NAME.state and NAME.d in RUNDIR.
+function __sbx_local_names
+    set -l dir /tmp/sbx-(id -u)
+    if string match -q '/*' -- "$XDG_RUNTIME_DIR"
+        set dir $XDG_RUNTIME_DIR/sbx
+    else if test (id -u) -eq 0
+        set dir /run/sbx
+    end
+    for f in $dir/*.state $dir/*.d
+        string replace -r '\.(state|d)$' '' -- (basename $f)
+    end | sort -u
+end
+
+# sbx up NAME [OPTIONS], sbx ls [--json], sbx down NAME...|--all
+complete -c sbx -n '__fish_seen_subcommand_from up' -l disk -r -a '(__fish_complete_directories)' -d 'DIR: the disk at /mnt/data; KEY=DIR[:ro]: an extra disk'
+complete -c sbx -n '__fish_seen_subcommand_from up' -l net -x -a 'none host' -d 'none (default): only loopback; host: the host network'
+complete -c sbx -n '__fish_seen_subcommand_from up' -l memory -x -d 'Memory limit (512M, 2G), in a cgroup'
+complete -c sbx -n '__fish_seen_subcommand_from up' -l pids -x -d 'At most N processes, in a cgroup'
+complete -c sbx -n '__fish_seen_subcommand_from ls' -l json -d 'One JSON object per sandbox on stdout'
+complete -c sbx -n '__fish_seen_subcommand_from down' -l all -d 'Stop every local sandbox'
+complete -c sbx -n '__fish_seen_subcommand_from up ls down' -s h -l help -d 'Show this help'
+complete -c sbx -n '__fish_seen_subcommand_from up down' -a '(__sbx_local_names)'
 
 # sbx ps|kill [OPTIONS] TARGET [EXEC...]
 complete -c sbx -n '__fish_seen_subcommand_from ps' -l json -d 'One JSON object per exec on stdout'

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -46,6 +48,8 @@ static const char usage[] =
 	"      --disk KEY=PATH[:ro]  a disk that execs may mount at /mnt/archil/KEY\n"
 	"                         (\"mounts\"; needs root); repeatable\n"
 	"      --drop-caps        run every command with no capabilities, even as root\n"
+	"      --seal DIR         once listening, remount DIR (the socket's, a mount\n"
+	"                         point) read-only, so commands cannot replace the socket\n"
 	"  -v, --verbose          log each connection and exec on stderr\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
@@ -207,6 +211,30 @@ static int keepalive_parse(const char *s)
 	return 0;
 }
 
+static const char *seal_dir;
+
+/* The socket's directory, read-only from now on (keeping its other mount
+ * flags): a command, root without capabilities, could otherwise replace
+ * the socket with a link to another agent's. connect(2) needs no write
+ * access to the file system, so clients are not affected. */
+static int seal(const char *dir)
+{
+	static const struct {
+		unsigned long st, ms;
+	} keep[] = {{ST_NOSUID, MS_NOSUID}, {ST_NODEV, MS_NODEV}, {ST_NOEXEC, MS_NOEXEC},
+		    {ST_NOATIME, MS_NOATIME}, {ST_NODIRATIME, MS_NODIRATIME},
+		    {ST_RELATIME, MS_RELATIME}};
+	unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+	struct statvfs sv;
+
+	if (statvfs(dir, &sv) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
+		if (sv.f_flag & keep[i].st)
+			flags |= keep[i].ms;
+	return mount(NULL, dir, NULL, flags, NULL);
+}
+
 static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 {
 	static const struct option opts[] = {
@@ -218,6 +246,7 @@ static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 		{"workdir", required_argument, NULL, 'w'},
 		{"disk", required_argument, NULL, 'D'},
 		{"drop-caps", no_argument, NULL, 'P'},
+		{"seal", required_argument, NULL, 'S'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
@@ -263,6 +292,9 @@ static int parse_args(int argc, char **argv, struct addr *ls, int *nls)
 			break;
 		case 'P':
 			agent.drop_caps = 1;
+			break;
+		case 'S':
+			seal_dir = optarg;
 			break;
 		case 'k':
 			if (keepalive_parse(optarg) < 0) {
@@ -433,6 +465,10 @@ int main(int argc, char **argv)
 	}
 	if ((nopen = open_listeners(ls, nls)) < nls)
 		goto out;
+	if (seal_dir && seal(seal_dir) < 0) {
+		log_error("--seal %s: cannot make it read-only: %m (a mount point, and root?)", seal_dir);
+		goto out;
+	}
 	if (reaper_start() < 0) {
 		log_error("cannot watch signals: %m");
 		goto out;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "units.h"
 #include "envlist.h"
 #include "events.h"
@@ -381,13 +382,46 @@ static void tty_default_size(struct msg_exec *req)
 		req->cols = ws.ws_col ? ws.ws_col : 80;
 }
 
+/* TARGET (a URL, a local sandbox or a configured one) with its token and
+ * CA file, the config's defaults, then the run. */
+static int exec_reach(const char *name, struct msg_exec *req, struct exec_opts *o)
+{
+	struct config cfg;
+	struct target t;
+	char err[1024], *token;
+	int rc;
+
+	if (config_load(&cfg, NULL, err, sizeof err) < 0) {
+		fprintf(stderr, "sbx: %s\n", err);
+		return EXIT_SBX;
+	}
+	if (!o->keepalive)
+		o->keepalive = cfg.keepalive;
+	config_free(&cfg);
+	if (target_resolve(name, o->token_file, o->ca_file, &t, err, sizeof err) < 0) {
+		fprintf(stderr, "sbx: %s\n", err);
+		return EXIT_SBX;
+	}
+	o->ca_file = t.ca_file;
+	if (o->ca_file && access(o->ca_file, R_OK) < 0) {
+		fprintf(stderr, "sbx: cannot read CA file %s: %s\n", o->ca_file, strerror(errno));
+		target_free(&t);
+		return EXIT_SBX;
+	}
+	if (target_token(t.token_file, &token) < 0) {
+		target_free(&t);
+		return EXIT_SBX;
+	}
+	rc = run_exec(t.url, token, req, o);
+	free(token);
+	target_free(&t);
+	return rc;
+}
+
 /* After the options: TARGET and the command, then run it. */
 static int exec_finish(const struct cmd_entry *cmd, int argc, char **argv, int shell,
 		       struct exec_opts *o, struct msg_exec *req, char **shell_args)
 {
-	char *token;
-	int rc;
-
 	argv += optind;
 	argc -= optind;
 	if (argc < 1)
@@ -424,17 +458,9 @@ static int exec_finish(const struct cmd_entry *cmd, int argc, char **argv, int s
 			strerror(errno));
 		return EXIT_SBX;
 	}
-	if (o->ca_file && access(o->ca_file, R_OK) < 0) {
-		fprintf(stderr, "sbx: cannot read CA file %s: %s\n", o->ca_file, strerror(errno));
-		return EXIT_SBX;
-	}
-	if (target_token(o->token_file, &token) < 0)
-		return EXIT_SBX;
 	req->env = o->env.v;
 	req->nenv = o->env.n;
-	rc = run_exec(argv[0], token, req, o);
-	free(token);
-	return rc;
+	return exec_reach(argv[0], req, o);
 }
 
 /* Shared by exec and shell: options, then TARGET, then the command. */
@@ -656,8 +682,8 @@ static const char exit_details[] =
 	"it timed out; 127 when it was not found; 126 when it could not be\n"
 	"executed; 125 for sbx's own errors (cannot connect, token refused, bad\n"
 	"option). Ctrl-C sends SIGINT to the remote process group, a second\n"
-	"Ctrl-C sends SIGKILL. TARGET is unix:PATH, ws://HOST:PORT or\n"
-	"wss://HOST:PORT.\n";
+	"Ctrl-C sends SIGKILL. TARGET is a sandbox's name (local, or from\n"
+	"sbx.conf(5)), unix:PATH, ws://HOST:PORT or wss://HOST:PORT.\n";
 
 const struct cmd_entry cmd_exec_entry = {
 	.name = "exec",

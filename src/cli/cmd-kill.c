@@ -14,8 +14,8 @@
 
 static const struct cmd_opt kill_opts[] = {
 	{"signal", 's', "SIGNAL", "the signal: a name (TERM, SIGINT, hup) or a number (default KILL)"},
-	{"token-file", TARGET_OPT_TOKEN_FILE, "FILE", "bearer token for the agent (else $SBX_TOKEN)"},
-	{"ca-file", TARGET_OPT_CA_FILE, "FILE", "trust this PEM CA for wss:// (else the system's)"},
+	{"token-file", TARGET_OPT_TOKEN_FILE, "FILE", "bearer token (else the config's, else $SBX_TOKEN)"},
+	{"ca-file", TARGET_OPT_CA_FILE, "FILE", "trust this PEM CA for wss:// (else the config's or system's)"},
 	{"help", 'h', NULL, "show this help"},
 	{0},
 };
@@ -88,6 +88,7 @@ const struct cmd_entry cmd_kill_entry = {
 	.summary = "Send a signal (default KILL) to running commands on TARGET.",
 	.details = "EXEC is the number 'sbx ps TARGET' lists (and 'sbx exec --json' gives in\n"
 		   "its started event). The signal goes to the command's process group.\n"
+		   "TARGET is a sandbox's name or a URL, as for 'sbx ps'.\n"
 		   "Exit status: 0; 1 when some EXEC was not running; 125 for sbx's own\n"
 		   "errors (cannot connect, bad option).\n",
 	.opts = kill_opts,

@@ -17,8 +17,8 @@ enum { OPT_JSON = 256 };
 
 static const struct cmd_opt ps_opts[] = {
 	{"json", OPT_JSON, NULL, "one JSON object per exec on stdout"},
-	{"token-file", TARGET_OPT_TOKEN_FILE, "FILE", "bearer token for the agent (else $SBX_TOKEN)"},
-	{"ca-file", TARGET_OPT_CA_FILE, "FILE", "trust this PEM CA for wss:// (else the system's)"},
+	{"token-file", TARGET_OPT_TOKEN_FILE, "FILE", "bearer token (else the config's, else $SBX_TOKEN)"},
+	{"ca-file", TARGET_OPT_CA_FILE, "FILE", "trust this PEM CA for wss:// (else the config's or system's)"},
 	{"help", 'h', NULL, "show this help"},
 	{0},
 };
@@ -113,7 +113,9 @@ const struct cmd_entry cmd_ps_entry = {
 	.usage = "[OPTIONS] TARGET",
 	.summary = "List the commands running on TARGET, whoever started them.",
 	.details = "Columns: EXEC, the number 'sbx kill' takes; PID; VIA, ws (sbx exec,\n"
-		   "libsbx) or http (POST /v1/exec); TTY; AGE; COMMAND.\n",
+		   "libsbx) or http (POST /v1/exec); TTY; AGE; COMMAND.\n"
+		   "TARGET is a sandbox's name (local, or from the config file, see\n"
+		   "sbx.conf(5)), unix:PATH, ws://HOST:PORT or wss://HOST:PORT.\n",
 	.opts = ps_opts,
 	.exec = ps_cmd,
 };

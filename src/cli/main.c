@@ -14,6 +14,9 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_shell_entry,
 	&cmd_ps_entry,
 	&cmd_kill_entry,
+	&cmd_up_entry,
+	&cmd_ls_entry,
+	&cmd_down_entry,
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
@@ -23,7 +26,8 @@ static void main_help(FILE *f)
 		   "Run commands in sandboxes that run sbx-agent.\n\nCommands:\n");
 	for (size_t i = 0; i < NCMDS; i++)
 		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
-	fprintf(f, "\nTARGET is unix:PATH, ws://HOST:PORT or wss://HOST:PORT.\n"
+	fprintf(f, "\nTARGET is a sandbox's name (from sbx up, or sbx.conf(5)), unix:PATH,\n"
+		   "ws://HOST:PORT or wss://HOST:PORT.\n"
 		   "'sbx COMMAND --help' shows a command's options; see sbx(1).\n");
 }
 

@@ -1,12 +1,17 @@
 /*
- * target.c: the token and the connection of a command; see target.h.
+ * target.c: a TARGET's URL, token and connection; see target.h. Called
+ * by every command that takes a TARGET (exec, shell, ps, kill).
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "config.h"
+#include "paths.h"
 #include "sbx.h"
 #include "target.h"
 #include "token.h"
@@ -54,21 +59,199 @@ int target_option(const struct cmd_entry *cmd, int c, char **argv, struct target
 	}
 }
 
+static int target_is_url(const char *s)
+{
+	return strncmp(s, "unix:", 5) == 0 || strncmp(s, "ws://", 5) == 0 ||
+	       strncmp(s, "wss://", 6) == 0;
+}
+
+/* A local sandbox's RUNDIR/NAME.sock: a socket, or sbx up's symlink to
+ * one. One whose agent died still counts, so that connecting says why. */
+static int is_local(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && (S_ISSOCK(st.st_mode) || S_ISLNK(st.st_mode));
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of local sandboxes (RUNDIR/NAME.sock), sorted; free each. */
+static size_t local_names(char ***out)
+{
+	char dir[4096], path[8192], *name;
+	struct dirent *d;
+	size_t n = 0, len;
+	DIR *dp = opendir(paths_rundir(dir, sizeof dir));
+
+	*out = NULL;
+	while (dp && (d = readdir(dp)) != NULL) {
+		len = strlen(d->d_name);
+		if (len <= 5 || strcmp(d->d_name + len - 5, ".sock") != 0)
+			continue;
+		name = strndup(d->d_name, len - 5);
+		snprintf(path, sizeof path, "%s/%s", dir, d->d_name);
+		if (name == NULL || !paths_valid_name(name) || !is_local(path)) {
+			free(name);
+			continue;
+		}
+		*out = xrealloc(*out, (n + 1) * sizeof **out);
+		(*out)[n++] = name;
+	}
+	if (dp)
+		closedir(dp);
+	if (n)
+		qsort(*out, n, sizeof **out, name_cmp);
+	return n;
+}
+
+/* SEP (unless first), PREFIX and S appended to buf at *at, as room allows. */
+static void list_add(char *buf, size_t len, size_t *at, const char *sep, const char *prefix,
+		     const char *s)
+{
+	int w;
+
+	if (*at >= len)
+		return;
+	w = snprintf(buf + *at, len - *at, "%s%s%s", *at ? sep : "", prefix, s);
+	*at += w > 0 ? (size_t)w : 0;
+}
+
+/* "unknown sandbox NAME; known: a, b (local), c (config)". */
+static int unknown_name(const char *name, const struct config *c, char *err, size_t errlen)
+{
+	char known[900] = "", cfg[4096], **local;
+	size_t n = local_names(&local), at = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		list_add(known, sizeof known, &at, ", ", "", local[i]);
+		free(local[i]);
+	}
+	free(local);
+	if (n)
+		list_add(known, sizeof known, &at, " ", "", "(local)");
+	for (size_t i = 0; i < c->nsandboxes; i++)
+		list_add(known, sizeof known, &at, ", ", "", c->sandboxes[i].name);
+	if (c->nsandboxes)
+		list_add(known, sizeof known, &at, " ", "", "(config)");
+	if (at)
+		snprintf(err, errlen, "unknown sandbox \"%s\"; known: %s", name, known);
+	else
+		snprintf(err, errlen, "unknown sandbox \"%s\": no local sandbox runs ('sbx up "
+				      "NAME' starts one) and %s names none", name,
+			 paths_config(cfg, sizeof cfg));
+	return -1;
+}
+
+/* A single-target command was given @name: a group's members, or the
+ * groups there are. */
+static int group_refused(const char *name, const struct config *c, char *err, size_t errlen)
+{
+	const struct config_group *g = config_group_find(c, name);
+	char list[900] = "", cfg[4096];
+	size_t at = 0;
+
+	if (g) {
+		for (size_t i = 0; i < g->n; i++)
+			list_add(list, sizeof list, &at, " ", "", g->members[i]);
+		snprintf(err, errlen, "@%s is a group of %zu sandbox%s; give one of: %s", name,
+			 g->n, g->n == 1 ? "" : "es", list);
+		return -1;
+	}
+	for (size_t i = 0; i < c->ngroups; i++)
+		list_add(list, sizeof list, &at, ", ", "@", c->groups[i].name);
+	if (at)
+		snprintf(err, errlen, "unknown group \"@%s\"; known: %s", name, list);
+	else
+		snprintf(err, errlen, "unknown group \"@%s\": %s names none", name,
+			 paths_config(cfg, sizeof cfg));
+	return -1;
+}
+
+static void target_set(struct target *t, enum target_kind kind, const char *url,
+		       const char *token_file, const char *ca_file)
+{
+	t->kind = kind;
+	t->url = xstrdup(url);
+	t->token_file = token_file ? xstrdup(token_file) : NULL;
+	t->ca_file = ca_file ? xstrdup(ca_file) : NULL;
+}
+
+/* A name not running here: the config's, or an error naming what is known. */
+static int target_configured(const char *arg, const char *token_file, const char *ca_file,
+			     struct target *t, char *err, size_t errlen)
+{
+	const struct config_sandbox *sb;
+	struct config c;
+	int rc = -1;
+
+	if (config_load(&c, NULL, err, errlen) < 0)
+		return -1;
+	if (arg[0] == '@')
+		group_refused(arg + 1, &c, err, errlen);
+	else if ((sb = config_sandbox_find(&c, arg)) == NULL)
+		unknown_name(arg, &c, err, errlen);
+	else {
+		target_set(t, TARGET_CONFIG, sb->url, token_file ? token_file : sb->token_file,
+			   ca_file ? ca_file : sb->ca_file);
+		rc = 0;
+	}
+	config_free(&c);
+	return rc;
+}
+
+int target_resolve(const char *arg, const char *token_file, const char *ca_file,
+		   struct target *t, char *err, size_t errlen)
+{
+	char sock[4096], url[4200];
+
+	memset(t, 0, sizeof *t);
+	if (target_is_url(arg)) {
+		target_set(t, TARGET_URL, arg, token_file, ca_file);
+		return 0;
+	}
+	if (arg[0] != '@' && !paths_valid_name(arg)) {
+		snprintf(err, errlen, "cannot read target \"%s\": give a sandbox name, unix:PATH, "
+				      "ws://HOST:PORT or wss://HOST:PORT", arg);
+		return -1;
+	}
+	if (arg[0] != '@' && is_local(paths_socket(sock, sizeof sock, arg))) {
+		snprintf(url, sizeof url, "unix:%s", sock);
+		target_set(t, TARGET_LOCAL, url, token_file, ca_file);
+		return 0;
+	}
+	return target_configured(arg, token_file, ca_file, t, err, errlen);
+}
+
+void target_free(struct target *t)
+{
+	free(t->url);
+	free(t->token_file);
+	free(t->ca_file);
+	memset(t, 0, sizeof *t);
+}
+
 struct sbx *target_connect(const char *target, const struct target_opts *o)
 {
-	const char *ca_file = o->ca_file;
-	char err[300], *token;
-	struct sbx *s;
+	char err[1024], *token;
+	struct sbx *s = NULL;
+	struct target t;
 
-	if (ca_file && access(ca_file, R_OK) < 0) {
-		fprintf(stderr, "sbx: cannot read CA file %s: %m\n", ca_file);
+	if (target_resolve(target, o->token_file, o->ca_file, &t, err, sizeof err) < 0) {
+		fprintf(stderr, "sbx: %s\n", err);
 		return NULL;
 	}
-	if (target_token(o->token_file, &token) < 0)
-		return NULL;
-	s = sbx_connect_ca(target, token, ca_file, err, sizeof err);
-	free(token);
-	if (s == NULL)
-		fprintf(stderr, "sbx: %s\n", err);
+	if (t.ca_file && access(t.ca_file, R_OK) < 0)
+		fprintf(stderr, "sbx: cannot read CA file %s: %m\n", t.ca_file);
+	else if (target_token(t.token_file, &token) == 0) {
+		s = sbx_connect_ca(t.url, token, t.ca_file, err, sizeof err);
+		free(token);
+		if (s == NULL)
+			fprintf(stderr, "sbx: %s\n", err);
+	}
+	target_free(&t);
 	return s;
 }

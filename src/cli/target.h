@@ -1,10 +1,15 @@
 /*
- * target.h: reaching a TARGET from a command: the token (--token-file or
- * SBX_TOKEN) and, for the commands that use the blocking API (ps, kill),
- * the connection, with any failure printed as one line.
+ * target.h: reaching a TARGET from a command. TARGET is a URL (unix:PATH,
+ * ws://, wss://), a local sandbox's name (its socket, paths_socket) or a
+ * name from the config file (config.h); target_resolve turns it into a
+ * URL and the files to read. Then the token (--token-file, the config's
+ * token-file, SBX_TOKEN) and, for the commands that use the blocking API
+ * (ps, kill), the connection, with any failure printed as one line.
  */
 #ifndef SBX_TARGET_H
 #define SBX_TARGET_H
+
+#include <stddef.h>
 
 struct sbx;
 struct cmd_entry;
@@ -18,9 +23,33 @@ struct target_opts {
  * not one of these; an exit status (message printed) when it is wrong. */
 int target_option(const struct cmd_entry *cmd, int c, char **argv, struct target_opts *o);
 
+enum target_kind {
+	TARGET_URL,    /* given as unix:PATH, ws://... or wss://... */
+	TARGET_LOCAL,  /* a local sandbox: RUNDIR/NAME.sock exists */
+	TARGET_CONFIG, /* a [NAME] of the config file */
+};
+struct target {
+	enum target_kind kind;
+	char *url;        /* what to connect to */
+	char *token_file; /* the command's, else the config's; NULL: use SBX_TOKEN */
+	char *ca_file;    /* the command's, else the config's; NULL: the system's */
+};
+/*
+ * arg as the user wrote it; token_file and ca_file the command's options
+ * (NULL when not given). A URL is taken as it is, without reading the
+ * config; a name is a local sandbox if its socket exists, else looked up
+ * in the config file. 0 with *t filled (target_free it), or -1 with one
+ * line in err (no "sbx: " in front; 1024 bytes hold it): an unknown name
+ * (listing the known ones), a @group, a malformed or unreadable config.
+ */
+int target_resolve(const char *arg, const char *token_file, const char *ca_file,
+		   struct target *t, char *err, size_t errlen);
+void target_free(struct target *t);
+
 /* *token is NULL or malloc'd; -1 after printing why it cannot be read. */
 int target_token(const char *file, char **token);
-/* Connected, or NULL after printing why (the caller exits EXIT_SBX). */
+/* TARGET resolved and connected, or NULL after printing why (the caller
+ * exits EXIT_SBX). */
 struct sbx *target_connect(const char *target, const struct target_opts *o);
 
 #endif

@@ -136,6 +136,11 @@ struct sbx_poller;
 struct sbx *sbx_connect(const char *target, const char *token, char *err, size_t errlen);
 struct sbx *sbx_connect_ca(const char *target, const char *token, const char *ca_file,
 			   char *err, size_t errlen);
+/* The same, giving up after timeout_ms (-1: never), which then also
+ * bounds sbx_list and sbx_signal_exec: for callers that must not hang on
+ * a stopped agent (sbx ls). */
+struct sbx *sbx_connect_within(const char *target, const char *token, const char *ca_file,
+			       int timeout_ms, char *err, size_t errlen);
 /* Frees every stream of s not freed yet (their handles are invalid after)
  * and closes the connection. */
 void sbx_close(struct sbx *s);

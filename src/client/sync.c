@@ -91,10 +91,18 @@ static int is_ready(void *arg)
 struct sbx *sbx_connect_ca(const char *target, const char *token, const char *ca_file,
 			   char *err, size_t errlen)
 {
+	return sbx_connect_within(target, token, ca_file, -1, err, errlen);
+}
+
+struct sbx *sbx_connect_within(const char *target, const char *token, const char *ca_file,
+			       int timeout_ms, char *err, size_t errlen)
+{
 	/* TLS costs milliseconds at start: only wss:// targets pay it. */
 	unsigned flags = strncmp(target, "wss://", 6) == 0 ? SBX_CLIENT_TLS : 0;
 	struct sbx *s = xcalloc(1, sizeof *s);
+	int rc = -1;
 
+	s->timeout_ms = timeout_ms;
 	s->cl = sbx_client_new(flags, ca_file);
 	if (s->cl == NULL) {
 		snprintf(err, errlen, "cannot create the client's event loop%s",
@@ -103,8 +111,11 @@ struct sbx *sbx_connect_ca(const char *target, const char *token, const char *ca
 		return NULL;
 	}
 	s->conn = sbx_conn_open(s->cl, target, token, &conn_ops, s, err, errlen);
-	if (s->conn == NULL || sbx_wait(s, is_ready, s, -1) < 0) {
-		if (s->conn)
+	if (s->conn == NULL || (rc = sbx_wait(s, is_ready, s, timeout_ms)) <= 0) {
+		if (s->conn && rc == 0)
+			snprintf(err, errlen, "%s did not answer within %d ms (agent stopped or busy?)",
+				 target, timeout_ms);
+		else if (s->conn)
 			snprintf(err, errlen, "%s", s->why);
 		sbx_close(s);
 		return NULL;
@@ -226,6 +237,20 @@ static void on_refused(struct sbx_conn *c, void *arg, enum proto_err code, const
 	a->done = 1;
 }
 
+/* The answer, within the connection's time limit; -1 when none came. A
+ * late answer finds its request gone with the connection. */
+static int answer_wait(struct sbx *s, struct answer *a)
+{
+	int rc = sbx_wait(s, is_answered, a, s->timeout_ms);
+
+	if (rc == 0) {
+		sbx_fail(s, "no answer within %d ms (agent stopped or busy?)", s->timeout_ms);
+		s->broken = 1;
+		sbx_conn_close(s->conn);
+	}
+	return rc > 0 ? 0 : -1;
+}
+
 static const struct sbx_request_ops answer_ops = {
 	.execs = on_execs, .signaled = on_signaled, .error = on_refused};
 
@@ -237,7 +262,7 @@ int sbx_list(struct sbx *s, struct msg_execs *l)
 	if (s->broken)
 		return -1;
 	sbx_conn_list(s->conn, &answer_ops, &a);
-	if (sbx_wait(s, is_answered, &a, -1) < 0)
+	if (answer_wait(s, &a) < 0)
 		return -1;
 	return a.rc ? -1 : 0;
 }
@@ -258,7 +283,7 @@ int sbx_signal_exec(struct sbx *s, uint32_t exec, int signo, int64_t *pid)
 	if (s->broken)
 		return -1;
 	sbx_conn_signal_exec(s->conn, exec, signo, &answer_ops, &a);
-	if (sbx_wait(s, is_answered, &a, -1) < 0)
+	if (answer_wait(s, &a) < 0)
 		return -1;
 	if (pid)
 		*pid = a.pid;

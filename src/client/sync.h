@@ -13,6 +13,7 @@ struct sbx {
 	char why[300];
 	struct sbx_stream *streams; /* every handle not freed, and orphans */
 	lws_sorted_usec_list_t wake; /* ends a bounded wait */
+	int timeout_ms; /* for connect, list and signal_exec; -1: none */
 };
 
 /* sync.c: runs the loop until ready(arg) is true, the connection breaks

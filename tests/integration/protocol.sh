@@ -46,8 +46,8 @@ check_match "probe exec: exited with code and timing" '"type":"exited","id":7,"c
 r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":8,"cmd":"true","cwd":"/no/such/dir"}' --expect 1)
 check_match "bad cwd: failed bad_cwd with errno and stage" '"type":"failed","id":8,"kind":"bad_cwd","errno":2,"stage":"chdir"' "$r"
 
-r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":3,"cmd":"id","mounts":[]}' --expect 1)
-check_match "unknown exec field refused, naming it and the exec" '"type":"error","id":3,"code":"bad_message".*mounts' "$r"
+r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":3,"cmd":"id","detach":true}' --expect 1)
+check_match "unknown exec field refused, naming it and the exec" '"type":"error","id":3,"code":"bad_message".*detach' "$r"
 
 r=$("$SBX_PROBE" "$SOCK" --text '{"type":"exec","id":6,"cmd":"cat","stdin":"pipe"}' \
 	--hex 01000000000600000000000000056869 --expect 2)
