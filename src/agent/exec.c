@@ -101,7 +101,12 @@ static void send_failed(struct conn *c, struct http *h, uint32_t id, const struc
 	m.u.failed.kind = r->kind;
 	m.u.failed.err = r->err;
 	m.u.failed.stage = (char *)r->stage;
-	m.u.failed.message = xasprintf("%s: %s", what, strerror(r->err));
+	/* A per-exec mount namespace cannot make / private where / is no
+	 * mount point (a chroot): say so, EINVAL alone tells nobody. */
+	m.u.failed.message = xasprintf("%s: %s%s", what, strerror(r->err),
+				       r->kind == FAIL_BAD_MOUNT && r->err == EINVAL
+					       ? " (is / a mount point here? not in a chroot)"
+					       : "");
 	owner_send(c, h, &m);
 	free(m.u.failed.message);
 }

@@ -168,7 +168,11 @@ static void fail(struct start *st)
 		snprintf(why, sizeof why, "bwrap was killed by signal %d", WTERMSIG(st->status));
 	else if (*why == '\0')
 		snprintf(why, sizeof why, "no answer from its agent within %d s", START_TIMEOUT_MS / 1000);
-	snprintf(st->err, st->errlen, "%s did not start: %s", st->sb->name, why);
+	/* bwrap's words for a root that is no mount point, as in a chroot. */
+	snprintf(st->err, st->errlen, "%s did not start: %s%s", st->sb->name, why,
+		 strstr(why, "Failed to make / slave") ? " (bwrap cannot sandbox where / is not a "
+							  "mount point: inside a chroot?)"
+						       : "");
 clean:
 	if (sandbox_alive(st->sb))
 		kill(st->sb->pid, SIGKILL); /* pid 1: the whole sandbox */

@@ -7,6 +7,12 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: per-exec mounts need root (CAP_SYS_ADMIN) for the agent"
 	exit 77
 fi
+# Each exec's mounts live in a mount namespace made private from /: that
+# needs / to be a mount point, which it is not in a chroot.
+if ! why=$(unshare -m --propagation private true 2>&1); then
+	echo "SKIP: no private mount namespace here (a chroot?): $why"
+	exit 77
+fi
 mkdir -p "$T/logs/app/deep" "$T/data" "$T/work" "$T/other"
 echo from-logs >"$T/logs/app/line"
 ln -s / "$T/logs/escape"
