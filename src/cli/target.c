@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "paths.h"
+#include "sandbox.h"
 #include "sbx.h"
 #include "target.h"
 #include "token.h"
@@ -203,6 +204,20 @@ static int target_configured(const char *arg, const char *token_file, const char
 	return rc;
 }
 
+/* A local sandbox whose state says it ran, with its agent gone: better
+ * said so than "connection refused". */
+static int local_dead(const char *name)
+{
+	struct sandbox sb;
+	char err[200];
+	int dead;
+
+	sandbox_init(&sb, name);
+	dead = sandbox_load(&sb, name, err, sizeof err) == 1 && !sandbox_alive(&sb);
+	sandbox_free(&sb);
+	return dead;
+}
+
 int target_resolve(const char *arg, const char *token_file, const char *ca_file,
 		   struct target *t, char *err, size_t errlen)
 {
@@ -219,6 +234,11 @@ int target_resolve(const char *arg, const char *token_file, const char *ca_file,
 		return -1;
 	}
 	if (arg[0] != '@' && is_local(paths_socket(sock, sizeof sock, arg))) {
+		if (local_dead(arg)) {
+			snprintf(err, errlen, "sandbox %s is dead: its agent is gone, and every process "
+					      "inside with it ('sbx up %s' starts it again)", arg, arg);
+			return -1;
+		}
 		snprintf(url, sizeof url, "unix:%s", sock);
 		target_set(t, TARGET_LOCAL, url, token_file, ca_file);
 		return 0;

@@ -111,6 +111,8 @@ kill -KILL "$(state a pid)"
 wait_none "4[0-2]$M"
 check "SIGKILL of the agent: none of them survives" "" "$(alive_with "4[0-2]$M")"
 check_match "ls shows a as dead" '^a +local +dead ' "$("$SBX" ls)"
+out=$("$SBX" exec a true 2>&1); rc=$?
+check_match "exec by name to a dead sandbox: 125, says it is dead" "^125 sbx: sandbox a is dead: .*'sbx up a'" "$rc $out"
 out=$("$SBX" up a 2>&1); rc=$?
 check "up of a dead sandbox starts it again" "0 a: running (unix:$RUN/a.sock, disk $DISKS/a)" "$rc $out"
 check "the disk kept its contents" hi "$(in_a "cat /mnt/data/$M")"
