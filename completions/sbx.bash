@@ -98,7 +98,8 @@ _sbx_targets()
 		_sbx_add unix: < <(_sbx_paths "${cur#unix:}" -S)
 		;;
 	*)
-		mapfile -t COMPREPLY < <(compgen -W 'unix: ws:// wss://' -- "$cur")
+		# sandbox names (local, configured), then URL schemes
+		mapfile -t COMPREPLY < <(compgen -W "$(sbx --list-targets 2>/dev/null | grep -v '^@') unix: ws:// wss://" -- "$cur")
 		;;
 	esac
 }
@@ -195,7 +196,7 @@ _sbx()
 	local -a _sbx_words
 	local _sbx_cur cur prev cmd i n w target="" ti=0 ncmd=0 files=""
 	local commands="exec shell ps kill up ls down help"
-	local top_opts="--help -h --version -V --list-commands"
+	local top_opts="--help -h --version -V --list-commands --list-targets"
 	# sbx exec and sbx shell share one option table.
 	local exec_opts="--interactive -i --tty -t --rows --cols --stdin-file --stdin-data --user -u --workdir -w --env -e
 		--env-file --timeout --kill-grace --mount --rlimit --output-limit --json --time --token-file --ca-file --keepalive --help -h"

@@ -60,6 +60,9 @@ function __sbx_targets
             end
         end
     else
+        for n in (sbx --list-targets 2>/dev/null | string match -v '@*')
+            printf '%s\tsandbox\n' $n
+        end
         printf '%s\n' unix:\t'agent unix socket' ws://\t'agent over TCP' wss://\t'agent over TLS'
     end
 end
@@ -95,6 +98,7 @@ complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a help -d 'Show the 
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'Show the commands'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'Show the version'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -l list-commands -d 'List every command and option'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -l list-targets -d 'List the names a TARGET may be'
 
 # sbx help COMMAND
 complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from exec shell ps kill up ls down' -a 'exec shell ps kill up ls down'

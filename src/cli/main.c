@@ -2,10 +2,13 @@
  * main.c: sbx's edge. Finds the subcommand in the table and runs it; its
  * return value is the exit status.
  */
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "config.h"
+#include "paths.h"
 #include "log.h"
 #include "proto.h"
 
@@ -41,6 +44,33 @@ static void list_table(void)
 	}
 }
 
+/* For completion scripts: every name a TARGET may be, one per line:
+ * local sandboxes, then the config's sandboxes and @groups. */
+static int list_targets(void)
+{
+	char dir[256], err[1024];
+	struct config c;
+	struct dirent *e;
+	DIR *d = opendir(paths_rundir(dir, sizeof dir));
+	size_t n;
+
+	for (; d && (e = readdir(d));)
+		if ((n = strlen(e->d_name)) > 5 && strcmp(e->d_name + n - 5, ".sock") == 0)
+			printf("%.*s\n", (int)(n - 5), e->d_name);
+	if (d)
+		closedir(d);
+	if (config_load(&c, NULL, err, sizeof err) < 0) {
+		fprintf(stderr, "sbx: %s\n", err);
+		return EXIT_SBX;
+	}
+	for (size_t i = 0; i < c.nsandboxes; i++)
+		printf("%s\n", c.sandboxes[i].name);
+	for (size_t i = 0; i < c.ngroups; i++)
+		printf("@%s\n", c.groups[i].name);
+	config_free(&c);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	log_init("sbx", 0);
@@ -62,6 +92,8 @@ int main(int argc, char **argv)
 		puts("sbx " SBX_VERSION " (protocol " PROTO_SUBPROTOCOL ")");
 		return 0;
 	}
+	if (strcmp(argv[1], "--list-targets") == 0)
+		return list_targets();
 	if (strcmp(argv[1], "--list-commands") == 0) {
 		list_table();
 		return 0;
