@@ -14,7 +14,7 @@
 
 struct detachkeys {
 	unsigned char v[DETACHKEYS_MAX]; /* the bytes a terminal sends */
-	size_t n;                        /* 1..DETACHKEYS_MAX */
+	size_t n;                        /* 0..DETACHKEYS_MAX; 0: detaching off */
 };
 
 /* 0 with *k filled, or -1 with a one-line reason in err (*k untouched). */
