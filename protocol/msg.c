@@ -746,6 +746,23 @@ static void window_encode(json_t *o, const struct msg *m)
 	json_object_set_new(o, "bytes", json_integer(m->u.window.bytes));
 }
 
+static int resize_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	int64_t rows, cols;
+
+	if (get_int(o, "rows", 1, 1, 65535, &rows, e) < 0 || get_int(o, "cols", 1, 1, 65535, &cols, e) < 0)
+		return -1;
+	m->u.resize.rows = (uint16_t)rows;
+	m->u.resize.cols = (uint16_t)cols;
+	return 0;
+}
+
+static void resize_encode(json_t *o, const struct msg *m)
+{
+	json_object_set_new(o, "rows", json_integer(m->u.resize.rows));
+	json_object_set_new(o, "cols", json_integer(m->u.resize.cols));
+}
+
 static const struct msg_entry msg_table[MSG__COUNT] = {
 	[MSG_HELLO] = {"hello", DIR_BOTH, -1, hello_decode, hello_encode},
 	[MSG_EXEC] = {"exec", DIR_TO_AGENT, 1, exec_decode, exec_encode},
@@ -761,6 +778,7 @@ static const struct msg_entry msg_table[MSG__COUNT] = {
 	[MSG_EXECS] = {"execs", DIR_TO_CLIENT, 1, execs_decode, execs_encode},
 	[MSG_SIGNAL_EXEC] = {"signal_exec", DIR_TO_AGENT, 1, signal_exec_decode, signal_exec_encode},
 	[MSG_SIGNALED] = {"signaled", DIR_TO_CLIENT, 1, signaled_decode, signaled_encode},
+	[MSG_RESIZE] = {"resize", DIR_TO_AGENT, 1, resize_decode, resize_encode},
 };
 
 const char *msg_type_name(enum msg_type t)

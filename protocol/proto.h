@@ -73,6 +73,7 @@ enum msg_type {
 	MSG_EXECS,       /* agent -> client: the answer to list */
 	MSG_SIGNAL_EXEC, /* client -> agent: signal an exec by its agent-wide number */
 	MSG_SIGNALED,    /* agent -> client: the answer to signal_exec */
+	MSG_RESIZE,      /* client -> agent: a tty exec's new size */
 	MSG__COUNT
 };
 
@@ -153,6 +154,10 @@ struct msg_execs {
 	size_t n;
 };
 
+struct msg_resize {
+	uint16_t rows, cols;
+};
+
 struct msg_signal_exec {
 	uint32_t exec;
 	int signo;
@@ -199,6 +204,7 @@ struct msg {
 		struct msg_window window;
 		struct msg_execs execs;
 		struct msg_signal_exec signal_exec; /* signal_exec and signaled */
+		struct msg_resize resize;
 	} u;
 };
 

@@ -78,6 +78,8 @@ pid_t exec_pid(const struct exec *x);
 void exec_stdin(struct exec *x, const struct frame *f);
 void exec_stdin_close(struct exec *x);
 void exec_signal(struct exec *x, int signo);
+/* -1 when the exec has no tty. */
+int exec_resize(struct exec *x, uint16_t rows, uint16_t cols);
 void exec_sent(struct exec *x, size_t len);
 void exec_window(struct exec *x, uint32_t bytes);
 void exec_conn_gone(struct conn *c);

@@ -173,6 +173,10 @@ static void on_text(struct conn *c, const unsigned char *buf, size_t len, double
 	case MSG_LIST:
 		on_list(c, m.id);
 		break;
+	case MSG_RESIZE:
+		if ((x = lookup(c, m.id)) && exec_resize(x, m.u.resize.rows, m.u.resize.cols) < 0)
+			conn_send_error(c, m.id, PERR_BAD_MESSAGE, "resize: the exec has no tty");
+		break;
 	case MSG_SIGNAL_EXEC:
 		on_signal_exec(c, &m);
 		break;

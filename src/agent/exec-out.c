@@ -170,6 +170,16 @@ void exec_out_open(struct exec *x, int out_fd, int err_fd)
 		x->out[1] = watch_new(agent.vh, err_fd, &out_ops, x);
 }
 
+/* The PTY's new size: the kernel tells the foreground group (SIGWINCH). */
+int exec_resize(struct exec *x, uint16_t rows, uint16_t cols)
+{
+	struct winsize ws = {.ws_row = rows, .ws_col = cols};
+
+	if (!x->tty || x->out[0] == NULL)
+		return -1;
+	return ioctl(watch_fd(x->out[0]), TIOCSWINSZ, &ws);
+}
+
 /* A frame of ours left the connection's queue. */
 void exec_sent(struct exec *x, size_t len)
 {

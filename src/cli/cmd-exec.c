@@ -21,6 +21,7 @@
 #include "fdio.h"
 #include "sbx.h"
 #include "target.h"
+#include "term.h"
 #include "watch.h"
 #include "xmalloc.h"
 
@@ -66,6 +67,7 @@ struct run {
 	int status;
 	int interrupts;
 	int stdout_broken;
+	int winch; /* forward our terminal's size changes (-t on a terminal) */
 };
 
 static void run_end(struct run *r, int status)
@@ -273,6 +275,16 @@ static const struct sbx_exec_ops exec_ops = {
 	.stdin_drained = on_stdin_drained,
 };
 
+/* Our terminal's new size, for the remote PTY. */
+static void winch_forward(struct run *r)
+{
+	struct winsize ws;
+
+	if (r->x && r->winch && (ioctl(1, TIOCGWINSZ, &ws) == 0 || ioctl(0, TIOCGWINSZ, &ws) == 0) &&
+	    ws.ws_row && ws.ws_col)
+		sbx_exec_resize(r->x, ws.ws_row, ws.ws_col);
+}
+
 /* Ctrl-C interrupts the remote group; a second one kills it. TERM and
  * HUP are passed on once; a second ends sbx, which kills it too. */
 static void signals_readable(struct watch *w, void *arg)
@@ -282,6 +294,10 @@ static void signals_readable(struct watch *w, void *arg)
 
 	while (read(watch_fd(w), &si, sizeof si) == sizeof si) {
 		int sig = (int)si.ssi_signo;
+		if (sig == SIGWINCH) {
+			winch_forward(r);
+			continue;
+		}
 		if (r->x == NULL) {
 			run_end(r, 128 + sig);
 			continue;
@@ -306,6 +322,8 @@ static int watch_signals(struct run *r)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	if (r->winch)
+		sigaddset(&set, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
@@ -325,6 +343,8 @@ struct exec_opts {
 	int show_time;
 	int json;
 	unsigned keepalive; /* 0: libsbx's default */
+	int winch;          /* -t with our size: follow its changes */
+	int raw;            /* -t -i on a terminal: it goes raw */
 	struct envlist env;
 	struct msg_mount mounts[PROTO_MAX_MOUNTS];
 	char *mount_text[PROTO_MAX_MOUNTS]; /* what the fields point into */
@@ -334,8 +354,9 @@ static int run_exec(const char *target, const char *token, struct msg_exec *req,
 		    const struct exec_opts *o)
 {
 	struct run r = {.status = EXIT_SBX, .show_time = o->show_time, .json = o->json,
-			.timeout_text = o->timeout_text};
+			.timeout_text = o->timeout_text, .winch = o->winch};
 	char err[300];
+	int raw;
 
 	r.cl = sbx_client_new(strncmp(target, "wss://", 6) == 0 ? SBX_CLIENT_TLS : 0, o->ca_file);
 	if (r.cl == NULL) {
@@ -363,19 +384,27 @@ static int run_exec(const char *target, const char *token, struct msg_exec *req,
 		fprintf(stderr, "sbx: cannot read stdin\n");
 		goto out;
 	}
+	/* Raw only now, so that every error above prints to a sane terminal;
+	 * keys, ^C included, are bytes for the remote PTY from here on. */
+	raw = o->raw && term_raw(0) == 0;
 	sbx_client_run(r.cl);
+	if (raw)
+		term_restore();
 out:
 	sbx_client_free(r.cl);
 	return r.status;
 }
 
-/* Rows and columns not given: our terminal's, else 24x80. */
-static void tty_default_size(struct msg_exec *req)
+/* Rows and columns not given: our terminal's (followed as it changes),
+ * else 24x80. */
+static void tty_default_size(struct msg_exec *req, struct exec_opts *o)
 {
 	struct winsize ws = {0};
 
 	if (ioctl(1, TIOCGWINSZ, &ws) < 0 && ioctl(0, TIOCGWINSZ, &ws) < 0)
 		ws.ws_row = 24, ws.ws_col = 80;
+	else if (!req->rows && !req->cols)
+		o->winch = 1;
 	if (req->rows == 0)
 		req->rows = ws.ws_row ? ws.ws_row : 24;
 	if (req->cols == 0)
@@ -447,7 +476,8 @@ static int exec_finish(const struct cmd_entry *cmd, int argc, char **argv, int s
 	if ((req->rows || req->cols) && !req->tty)
 		return cmd_usage_error(cmd, "--rows and --cols need -t");
 	if (req->tty)
-		tty_default_size(req);
+		tty_default_size(req, o);
+	o->raw = req->tty && o->interactive && isatty(0);
 	if (o->interactive + !!o->stdin_file + !!o->stdin_data > 1)
 		return cmd_usage_error(cmd, "give one of -i, --stdin-file and --stdin-data");
 	/* -i reads a dup, because lws closes what it adopts; it stays

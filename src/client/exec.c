@@ -192,6 +192,17 @@ void sbx_exec_kill(struct sbx_exec *x)
 	push_simple(x, MSG_KILL, 0);
 }
 
+void sbx_exec_resize(struct sbx_exec *x, uint16_t rows, uint16_t cols)
+{
+	struct msg m = {.type = MSG_RESIZE, .id = x->id};
+
+	if (x->conn->done)
+		return;
+	m.u.resize.rows = rows;
+	m.u.resize.cols = cols;
+	conn_push(x->conn, &m);
+}
+
 void exec_on_message(struct sbx_conn *c, const struct msg *m)
 {
 	struct sbx_exec *x = find(c, m->id);

@@ -91,6 +91,8 @@ size_t sbx_exec_stdin_queued(const struct sbx_exec *x);
 void sbx_exec_close_stdin(struct sbx_exec *x);
 void sbx_exec_signal(struct sbx_exec *x, int signo);
 void sbx_exec_kill(struct sbx_exec *x);
+/* A tty exec's new size (the command gets SIGWINCH). */
+void sbx_exec_resize(struct sbx_exec *x, uint16_t rows, uint16_t cols);
 /* Output is taken as consumed when the output callback returns, and the
  * agent granted more credit. A caller that keeps output to use later
  * holds it instead, and says what it consumed: the agent then stops

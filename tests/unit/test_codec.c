@@ -160,6 +160,10 @@ static void msg_assert_equal(const struct msg *w, const struct msg *g)
 	case MSG_WINDOW:
 		assert_int_equal(w->u.window.bytes, g->u.window.bytes);
 		break;
+	case MSG_RESIZE:
+		assert_int_equal(w->u.resize.rows, g->u.resize.rows);
+		assert_int_equal(w->u.resize.cols, g->u.resize.cols);
+		break;
 	case MSG_EXITED:
 		exited_assert_equal(&w->u.exited, &g->u.exited);
 		break;
@@ -218,6 +222,8 @@ static const struct rt_row rt_rows[] = {
 	{"window 1", {.type = MSG_WINDOW, .id = 5, .u.window = {1}}},
 	{"started with its exec number", {.type = MSG_STARTED, .id = 5, .u.started = {42, 7}}},
 	{"list", {.type = MSG_LIST, .id = 9}},
+	{"resize", {.type = MSG_RESIZE, .id = 9, .u.resize = {50, 132}}},
+	{"resize at the limits", {.type = MSG_RESIZE, .id = 9, .u.resize = {65535, 1}}},
 	{"execs, none", {.type = MSG_EXECS, .id = 9, .u.execs = {(struct msg_exec_info[]){{0}}, 0}}},
 	{"execs, two", {.type = MSG_EXECS, .id = 9, .u.execs = {(struct msg_exec_info[]){
 		{1, 100, "sleep", (char *[]){"30", NULL}, 1, 1796155063512, 0, "ws"},
@@ -654,6 +660,10 @@ static const struct bad_row bad_rows[] = {
 		PERR_BAD_MESSAGE),
 	FIELD("signal_exec without id", "{'type':'signal_exec','exec':3,'signal':9}", TO_A, "id"),
 	FIELD("list without id", "{'type':'list'}", TO_A, "id"),
+	FIELD("resize without rows", "{'type':'resize','id':1,'cols':80}", TO_A, "rows"),
+	FIELD("resize of 0 cols", "{'type':'resize','id':1,'rows':24,'cols':0}", TO_A, "cols"),
+	FIELD("resize of 65536 rows", "{'type':'resize','id':1,'rows':65536,'cols':80}", TO_A, "rows"),
+	BAD("resize sent to a client", "{'type':'resize','id':1,'rows':24,'cols':80}", TO_C, PERR_UNKNOWN_TYPE),
 	FIELD("execs not an array", "{'type':'execs','id':1,'execs':{}}", TO_C, "execs"),
 	FIELD("execs entry not an object", "{'type':'execs','id':1,'execs':[1]}", TO_C, "execs"),
 	FIELD("execs entry without pid", "{'type':'execs','id':1,'execs':[{'exec':1,'cmd':'x'}]}", TO_C, "pid"),

@@ -212,6 +212,7 @@ static const struct type_row type_rows[MSG__COUNT] = {
 	{MSG_EXECS, "execs", DIR_TO_CLIENT},
 	{MSG_SIGNAL_EXEC, "signal_exec", DIR_TO_AGENT},
 	{MSG_SIGNALED, "signaled", DIR_TO_CLIENT},
+	{MSG_RESIZE, "resize", DIR_TO_AGENT},
 };
 
 static void type_test(void **state)

@@ -1,0 +1,65 @@
+/*
+ * term.c: raw mode and its undoing; see term.h. The saved termios lives in
+ * a static, so a fatal signal's handler can put it back before the
+ * default action runs (tcsetattr is async-signal-safe).
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "term.h"
+
+static struct termios saved;
+static int saved_fd = -1;
+
+void term_restore(void)
+{
+	if (saved_fd >= 0) {
+		tcsetattr(saved_fd, TCSAFLUSH, &saved);
+		saved_fd = -1;
+	}
+}
+
+/* A crash leaves the terminal as the user had it, then crashes as it
+ * would have (SA_RESETHAND: the re-raised signal takes its default). */
+static void term_on_fatal(int sig)
+{
+	term_restore();
+	raise(sig);
+}
+
+static void term_catch_fatal(void)
+{
+	static const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGQUIT};
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = term_on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		sigaction(fatal[i], &sa, NULL);
+}
+
+int term_raw(int fd)
+{
+	struct termios t;
+
+	if (tcgetattr(fd, &saved) < 0)
+		return -1;
+	t = saved;
+	cfmakeraw(&t);
+	if (tcsetattr(fd, TCSAFLUSH, &t) < 0)
+		return -1;
+	static int installed;
+
+	if (!installed) {
+		installed = 1;
+		term_catch_fatal();
+		atexit(term_restore);
+	}
+	saved_fd = fd;
+	return 0;
+}

@@ -1,0 +1,15 @@
+/*
+ * term.h: the local terminal of an interactive exec (sbx exec -it): raw
+ * mode while it runs, and the user's settings back on every way out:
+ * normal exit, error, the signals sbx handles, and a crash.
+ */
+#ifndef SBX_TERM_H
+#define SBX_TERM_H
+
+/* Raw mode on fd (a terminal); 0, or -1 (fd is no terminal, errno). */
+int term_raw(int fd);
+/* The saved settings back; harmless when not raw, safe in a signal
+ * handler. */
+void term_restore(void);
+
+#endif
