@@ -138,6 +138,11 @@ static void on_conn_failed(struct sbx_conn *c, void *arg, enum proto_err code,
 {
 	struct run *r = arg;
 
+	/* The session is over: our messages go to a cooked terminal, on a
+	 * line of their own after whatever the remote program left. */
+	if (term_restore())
+		fputc('\n', stderr);
+
 	(void)c, (void)code;
 	fprintf(stderr, "sbx: %s\n", why);
 	run_end(r, EXIT_SBX);
@@ -165,6 +170,9 @@ static void on_output(struct sbx_exec *x, void *arg, enum frame_kind kind,
 static void on_exited(struct sbx_exec *x, void *arg, const struct msg_exited *e)
 {
 	struct run *r = arg;
+
+	/* The session is over: our messages go to a cooked terminal. */
+	term_restore();
 
 	(void)x;
 	if (r->json)
@@ -198,6 +206,9 @@ static void on_started(struct sbx_exec *x, void *arg, int64_t pid)
 static void on_failed(struct sbx_exec *x, void *arg, const struct msg_failed *f)
 {
 	struct run *r = arg;
+
+	/* The session is over: our messages go to a cooked terminal. */
+	term_restore();
 
 	(void)x;
 	if (r->json)
@@ -256,6 +267,7 @@ static void on_error(struct sbx_exec *x, void *arg, enum proto_err code, const c
 		stdin_release(r);
 		return;
 	}
+	term_restore();
 	fprintf(stderr, "sbx: agent error (%s): %s\n", proto_err_name(code), msg);
 	/* An error about the exec request itself means it will never run. */
 	if (code == PERR_BAD_MESSAGE || code == PERR_TOO_MANY_EXECS || code == PERR_DUPLICATE_ID)
@@ -388,8 +400,9 @@ static int run_exec(const char *target, const char *token, struct msg_exec *req,
 	 * keys, ^C included, are bytes for the remote PTY from here on. */
 	raw = o->raw && term_raw(0) == 0;
 	sbx_client_run(r.cl);
-	if (raw)
-		term_restore();
+	/* Still raw: ended by a signal, mid-line of the remote program's. */
+	if (raw && term_restore())
+		fputc('\n', stderr);
 out:
 	sbx_client_free(r.cl);
 	return r.status;

@@ -14,12 +14,18 @@
 static struct termios saved;
 static int saved_fd = -1;
 
-void term_restore(void)
+int term_restore(void)
 {
-	if (saved_fd >= 0) {
-		tcsetattr(saved_fd, TCSAFLUSH, &saved);
-		saved_fd = -1;
-	}
+	if (saved_fd < 0)
+		return 0;
+	tcsetattr(saved_fd, TCSAFLUSH, &saved);
+	saved_fd = -1;
+	return 1;
+}
+
+static void term_restore_at_exit(void)
+{
+	term_restore();
 }
 
 /* A crash leaves the terminal as the user had it, then crashes as it
@@ -58,7 +64,7 @@ int term_raw(int fd)
 	if (!installed) {
 		installed = 1;
 		term_catch_fatal();
-		atexit(term_restore);
+		atexit(term_restore_at_exit);
 	}
 	saved_fd = fd;
 	return 0;

@@ -8,8 +8,8 @@
 
 /* Raw mode on fd (a terminal); 0, or -1 (fd is no terminal, errno). */
 int term_raw(int fd);
-/* The saved settings back; harmless when not raw, safe in a signal
- * handler. */
-void term_restore(void);
+/* The saved settings back; 1 when the terminal was raw, 0 when there
+ * was nothing to do. Safe in a signal handler. */
+int term_restore(void);
 
 #endif

@@ -10,19 +10,27 @@ TM="tmux -L sbx-tui-$$ -f /dev/null"
 cleanup_tmux() { $TM kill-server 2>/dev/null; }
 trap 'cleanup_tmux; cleanup' EXIT
 
-$TM new-session -d -s t -x 100 -y 30 "env PS1='local\$ ' bash --norc --noprofile"
+# Each scenario runs sbx as the command of a fresh pane, under sh, which
+# then prints sbx's status and the terminal's state: what sbx left, with
+# no shell's line editor changing modes in between.
 keys() { $TM send-keys -t t "$@"; }
 screen() { $TM capture-pane -p -t t | grep -v '^$'; }
-# wait_for PATTERN: until the screen shows it (5 s at most)
+# wait_for PATTERN: until the screen shows it (10 s at most)
 wait_for() {
-	for _ in $(seq 100); do screen | grep -qE -- "$1" && return 0; sleep 0.05; done
+	for _ in $(seq 200); do screen | grep -qE -- "$1" && return 0; sleep 0.05; done
 	echo "screen never showed /$1/:"; screen
 	return 1
 }
-stty_state() { keys "stty -a | grep -o -- '-\\?icanon\\|-\\?echo ' | tr -d ' \\n'; echo :stty" Enter; }
+pane() {
+	$TM kill-session -t t 2>/dev/null
+	$TM new-session -d -s t -x 100 -y 30 "sh -c '$SBX exec -it $SOCK env PS1=remote\\$\\  sh;
+		echo rc=\$?; stty -a | grep -o -- \"-\\?icanon\\|-\\?echo \" | tr -d \" \\n\"; echo :stty; sleep 60'"
+	wait_for '^remote\$' || fail "no remote prompt"
+}
+restored() { wait_for '^icanonecho:stty$' && pass "the terminal is cooked again $1" || fail "not restored $1"; }
 
-keys "$SBX exec -it $SOCK env PS1='remote\$ ' sh; echo rc=\$?" Enter
-wait_for '^remote\$' && pass "the remote shell's prompt" || fail "no remote prompt"
+pane
+pass "the remote shell's prompt"
 keys 'echo typed-here' Enter
 wait_for '^typed-here$' && pass "typing is echoed and runs remotely" || fail "typing"
 keys 'stty size' Enter
@@ -38,29 +46,32 @@ wait_for '^got-winch$' && pass "the remote program gets SIGWINCH" || fail "SIGWI
 keys 'sleep 100' Enter
 sleep 0.3
 keys C-c
-keys 'echo after-ctrl-c' Enter
-wait_for '^after-ctrl-c$' && pass "Ctrl-C stops the remote program, not sbx" || fail "Ctrl-C"
+sleep 0.3
+keys 'echo $((6 * 7))-after' Enter
+wait_for '42-after$' && pass "Ctrl-C stops the remote program, not sbx" || fail "Ctrl-C"
 keys 'exit 7' Enter
 wait_for '^rc=7$' && pass "sbx exits with the remote shell's status" || fail "exit status"
-stty_state
-wait_for '^icanonecho:stty$' && pass "the terminal is cooked again after exit" || fail "not restored after exit"
+restored "after exit"
 
 # The agent dies under us: sbx leaves with an error, the terminal restored.
-keys clear Enter
-keys "$SBX exec -it $SOCK env PS1='remote\$ ' sh" Enter
-wait_for '^remote\$' || fail "no remote prompt (2)"
+pane
 kill -KILL "$APID"
-wait_for 'lost the connection' && pass "a lost agent is reported" || fail "lost agent"
-stty_state
-wait_for '^icanonecho:stty$' && pass "the terminal is cooked again after the agent died" || fail "not restored after a lost agent"
+wait_for '^sbx: lost the connection' && pass "a lost agent is reported, on a line of its own" ||
+	fail "lost agent"
+wait_for '^rc=125$' && pass "and sbx exits 125" || fail "exit status after a lost agent"
+restored "after the agent died"
 
-# sbx itself killed by SIGTERM: the terminal is still restored.
-start_agent b
-keys clear Enter
-keys "$SBX exec -it $SOCK env PS1='remote\$ ' sh" Enter
-wait_for '^remote\$' || fail "no remote prompt (3)"
-pkill -TERM -f -- "exec -it $SOCK" || true
-wait_for '^local\$' || true
-stty_state
-wait_for '^icanonecho:stty$' && pass "the terminal is cooked again after SIGTERM" || fail "not restored after SIGTERM"
+# sbx ended by signals: HUP is passed on and ends the remote shell; TERM,
+# which an interactive shell ignores, ends sbx the second time.
+start_agent bHUP
+pane
+pkill -HUP -f -- "^$SBX exec -it $SOCK" || true
+restored "after SIGHUP"
+start_agent bTERM
+pane
+pkill -TERM -f -- "^$SBX exec -it $SOCK" || true
+sleep 0.3
+pkill -TERM -f -- "^$SBX exec -it $SOCK" || true
+wait_for '^rc=143$' && pass "a second SIGTERM ends sbx (143)" || fail "second SIGTERM"
+restored "after SIGTERM twice"
 finish
