@@ -1,8 +1,10 @@
 /*
  * term.c: raw mode and its undoing; see term.h. The saved termios lives in
  * a static, so a fatal signal's handler can put it back before the
- * default action runs (tcsetattr is async-signal-safe).
+ * default action runs (tcsetattr and close are async-signal-safe).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +18,18 @@ static int saved_fd = -1;
 
 int term_restore(void)
 {
+	int rc;
+
 	if (saved_fd < 0)
 		return 0;
-	tcsetattr(saved_fd, TCSAFLUSH, &saved);
+	/* TCSAFLUSH waits for output to drain, and may be interrupted; the
+	 * settings must come back whatever happens. */
+	do
+		rc = tcsetattr(saved_fd, TCSAFLUSH, &saved);
+	while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		tcsetattr(saved_fd, TCSANOW, &saved);
+	close(saved_fd);
 	saved_fd = -1;
 	return 1;
 }
@@ -66,6 +77,11 @@ int term_raw(int fd)
 		term_catch_fatal();
 		atexit(term_restore_at_exit);
 	}
-	saved_fd = fd;
+	/* A descriptor of our own on the terminal: fd itself may be put on
+	 * /dev/null meanwhile (the remote command closing its stdin). */
+	if ((saved_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+		tcsetattr(fd, TCSAFLUSH, &saved);
+		return -1;
+	}
 	return 0;
 }
