@@ -75,10 +75,8 @@ static int down_cmd(const struct cmd_entry *cmd, int argc, char **argv)
 			all = 1;
 		else if (c == 'h')
 			return cmd_help(cmd), 0;
-		else if (c == ':')
-			return cmd_usage_error(cmd, "option %s needs an argument", argv[optind - 1]);
 		else
-			return cmd_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+			return cmd_bad_option(cmd, c, argv);
 	}
 	if (all == (optind < argc))
 		return cmd_usage_error(cmd, all ? "--all takes no NAME" : "missing NAME (or --all)");

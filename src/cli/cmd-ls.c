@@ -192,10 +192,8 @@ static int ls_cmd(const struct cmd_entry *cmd, int argc, char **argv)
 			json = 1;
 		else if (c == 'h')
 			return cmd_help(cmd), 0;
-		else if (c == ':')
-			return cmd_usage_error(cmd, "option %s needs an argument", argv[optind - 1]);
 		else
-			return cmd_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+			return cmd_bad_option(cmd, c, argv);
 	}
 	if (optind < argc)
 		return cmd_usage_error(cmd, "unexpected argument \"%s\"", argv[optind]);

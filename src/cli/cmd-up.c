@@ -81,12 +81,8 @@ static int up_option(const struct cmd_entry *cmd, int c, char **argv, struct san
 	case 'h':
 		cmd_help(cmd);
 		return -1;
-	case ':':
-		return cmd_usage_error(cmd, "option %s needs an argument", argv[optind - 1]);
 	default:
-		if (optopt)
-			return cmd_usage_error(cmd, "unknown option -%c", optopt);
-		return cmd_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+		return cmd_bad_option(cmd, c, argv);
 	}
 }
 

@@ -72,3 +72,23 @@ int cmd_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
 	fprintf(stderr, "sbx: %s: %s (try 'sbx %s --help')\n", cmd->name, msg, cmd->name);
 	return EXIT_SBX;
 }
+
+int cmd_bad_option(const struct cmd_entry *cmd, int c, char **argv)
+{
+	/* A long option is the word itself; a short one may sit inside a
+	 * cluster (-iz), where only optopt tells which. */
+	const char *word = optind > 0 ? argv[optind - 1] : "";
+	int is_long = strncmp(word, "--", 2) == 0;
+
+	const char *eq = is_long ? strchr(word, '=') : NULL;
+
+	if (c == ':')
+		return is_long ? cmd_usage_error(cmd, "option %s needs an argument", word)
+			       : cmd_usage_error(cmd, "option -%c needs an argument", optopt);
+	for (const struct cmd_opt *o = cmd->opts; eq && o->name; o++)
+		if (strlen(o->name) == (size_t)(eq - word - 2) && strncmp(o->name, word + 2, (size_t)(eq - word - 2)) == 0)
+			return cmd_usage_error(cmd, "option --%s takes no argument", o->name);
+	return is_long || optopt <= 0 || optopt > 255
+		       ? cmd_usage_error(cmd, "unknown option %s", word)
+		       : cmd_usage_error(cmd, "unknown option -%c", optopt);
+}

@@ -41,6 +41,9 @@ extern const struct cmd_entry cmd_down_entry;
 /* getopt_long over the entry's options; stops at the first operand. */
 int cmd_getopt(const struct cmd_entry *cmd, int argc, char **argv);
 void cmd_help(const struct cmd_entry *cmd);
+/* What getopt could not take (c is ':' or '?'), named as typed, even
+ * inside a cluster of short options; returns EXIT_SBX. */
+int cmd_bad_option(const struct cmd_entry *cmd, int c, char **argv);
 /* Prints "sbx: NAME: message" and a hint; returns EXIT_SBX. */
 int cmd_usage_error(const struct cmd_entry *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -52,9 +52,8 @@ int target_option(const struct cmd_entry *cmd, int c, char **argv, struct target
 		cmd_help(cmd);
 		return 1;
 	case ':':
-		return cmd_usage_error(cmd, "option %s needs an argument", argv[optind - 1]);
 	case '?':
-		return cmd_usage_error(cmd, "unknown option %s", argv[optind - 1]);
+		return cmd_bad_option(cmd, c, argv);
 	default:
 		return -1;
 	}

@@ -29,6 +29,13 @@ check_match "no agent message" "^sbx: cannot connect to unix:.*none.sock: No suc
 msg=$("$SBX" exec --bogus "$SOCK" true 2>&1); rc=$?
 check "bad flag gives 125" 125 $rc
 check_match "bad flag is named" "unknown option --bogus" "$msg"
+bad() { "$SBX" "$@" 2>&1; echo " rc=$?"; }
+check_match "an unknown short option inside a cluster is named" "unknown option -z .* rc=125" "$(bad exec -iz "$SOCK" true)"
+check_match "a long option without its argument" "option --workdir needs an argument .* rc=125" "$(bad exec --workdir)"
+check_match "a long-only option without its argument" "option --timeout needs an argument .* rc=125" "$(bad exec --timeout)"
+check_match "a short option without its argument" "option -s needs an argument .* rc=125" "$(bad kill -s)"
+check_match "a flag given an argument" "option --json takes no argument .* rc=125" "$(bad exec --json=1 "$SOCK" true)"
+check_match "every command names bad options" "^sbx: ls: unknown option -x " "$(bad ls -x)"
 
 msg=$("$SBX" exec "$SOCK" 2>&1); rc=$?
 check "missing CMD gives 125" 125 $rc
