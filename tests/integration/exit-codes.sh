@@ -29,7 +29,7 @@ check_match "no agent message" "^sbx: cannot connect to unix:.*none.sock: No suc
 msg=$("$SBX" exec --bogus "$SOCK" true 2>&1); rc=$?
 check "bad flag gives 125" 125 $rc
 check_match "bad flag is named" "unknown option --bogus" "$msg"
-bad() { "$SBX" "$@" 2>&1; echo " rc=$?"; }
+bad() { out=$("$SBX" "$@" 2>&1); echo "$out rc=$?"; }
 check_match "an unknown short option inside a cluster is named" "unknown option -z .* rc=125" "$(bad exec -iz "$SOCK" true)"
 check_match "a long option without its argument" "option --workdir needs an argument .* rc=125" "$(bad exec --workdir)"
 check_match "a long-only option without its argument" "option --timeout needs an argument .* rc=125" "$(bad exec --timeout)"
