@@ -22,6 +22,7 @@
 #include "disk.h"
 #include "log.h"
 #include "token.h"
+#include "units.h"
 #include "watch.h"
 #include "xmalloc.h"
 
@@ -201,10 +202,9 @@ static void raise_nofile(void)
 
 static int keepalive_parse(const char *s)
 {
-	char *end;
-	long n = strtol(s, &end, 10);
+	long n;
 
-	if (*s < '0' || *s > '9' || *end != '\0' || n < 1 || n > 3600)
+	if (number_parse(s, 1, 3600, &n) < 0)
 		return -1;
 	keepalive.secs_since_valid_ping = (uint16_t)n;
 	keepalive.secs_since_valid_hangup = (uint16_t)(3 * n);

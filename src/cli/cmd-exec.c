@@ -553,10 +553,9 @@ static int rlimit_add(struct msg_exec *req, const char *spec, char *err, size_t 
 
 static int size_option(const struct cmd_entry *cmd, uint16_t *v, const char *text)
 {
-	char *end;
-	long n = strtol(text, &end, 10);
+	long n;
 
-	if (*text < '0' || *text > '9' || *end != '\0' || n < 1 || n > 65535)
+	if (number_parse(text, 1, 65535, &n) < 0)
 		return cmd_usage_error(cmd, "\"%s\" is not a terminal size (1-65535)", text);
 	*v = (uint16_t)n;
 	return 0;
@@ -565,10 +564,9 @@ static int size_option(const struct cmd_entry *cmd, uint16_t *v, const char *tex
 
 static int keepalive_option(const struct cmd_entry *cmd, struct exec_opts *o, const char *text)
 {
-	char *end;
-	long n = strtol(text, &end, 10);
+	long n;
 
-	if (*text < '0' || *text > '9' || *end != '\0' || n < 1 || n > 3600)
+	if (number_parse(text, 1, 3600, &n) < 0)
 		return cmd_usage_error(cmd, "--keepalive \"%s\": give whole seconds, 1 to 3600", text);
 	o->keepalive = (unsigned)n;
 	return 0;

@@ -15,6 +15,7 @@
 #include "reach.h"
 #include "sandbox.h"
 #include "sbx.h"
+#include "units.h"
 #include "token.h"
 #include "xmalloc.h"
 
@@ -35,20 +36,6 @@ struct ls_row {
 	const struct sandbox *sb;
 	const struct reach *r;
 };
-
-static void duration(char *buf, size_t len, long long s)
-{
-	if (s < 0)
-		snprintf(buf, len, "-");
-	else if (s < 120)
-		snprintf(buf, len, "%llds", s);
-	else if (s < 2 * 3600)
-		snprintf(buf, len, "%lldm", s / 60);
-	else if (s < 2 * 86400)
-		snprintf(buf, len, "%lldh", s / 3600);
-	else
-		snprintf(buf, len, "%lldd", s / 86400);
-}
 
 #define LOCAL_TIMEOUT_MS 2000
 
@@ -74,7 +61,7 @@ static void print_row(const struct ls_row *r)
 {
 	char up[32], execs[32];
 
-	duration(up, sizeof up, r->uptime);
+	age_format(up, sizeof up, r->uptime);
 	snprintf(execs, sizeof execs, r->execs < 0 ? "-" : "%lld", r->execs);
 	printf("%-16s %-7s %-11s %-7s %-6s %s\n", r->name, r->kind, r->state, up, execs, r->where);
 }

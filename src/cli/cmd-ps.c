@@ -12,6 +12,7 @@
 #include "events.h"
 #include "sbx.h"
 #include "target.h"
+#include "units.h"
 
 enum { OPT_JSON = 256 };
 
@@ -23,7 +24,7 @@ static const struct cmd_opt ps_opts[] = {
 	{0},
 };
 
-/* 42s, 5m, 3h, 2d: how long ago, as ps and docker show it. */
+/* How long ago it started; a clock set back counts as now. */
 static void age(char *buf, size_t len, int64_t started_ms)
 {
 	struct timespec ts;
@@ -31,16 +32,7 @@ static void age(char *buf, size_t len, int64_t started_ms)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	s = ts.tv_sec - started_ms / 1000;
-	if (s < 0)
-		s = 0;
-	if (s < 120)
-		snprintf(buf, len, "%llds", (long long)s);
-	else if (s < 2 * 3600)
-		snprintf(buf, len, "%lldm", (long long)(s / 60));
-	else if (s < 2 * 86400)
-		snprintf(buf, len, "%lldh", (long long)(s / 3600));
-	else
-		snprintf(buf, len, "%lldd", (long long)(s / 86400));
+	age_format(buf, len, s < 0 ? 0 : (long long)s);
 }
 
 static void print_table(const struct msg_execs *l)

@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "config.h"
 #include "paths.h"
+#include "units.h"
 #include "xmalloc.h"
 
 #define CONFIG_MAX_SIZE (1 << 20)
@@ -110,12 +111,11 @@ static const struct section_key {
 
 static int set_keepalive(struct parser *p, const char *v)
 {
-	char *end;
-	long n = strtol(v, &end, 10);
+	long n;
 
 	if (p->c->keepalive)
 		return fail(p, p->line, "keepalive given twice");
-	if (*v < '0' || *v > '9' || *end != '\0' || n < 1 || n > 3600)
+	if (number_parse(v, 1, 3600, &n) < 0)
 		return fail(p, p->line, "keepalive \"%s\": give whole seconds, 1 to 3600", v);
 	p->c->keepalive = (unsigned)n;
 	return 0;

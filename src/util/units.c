@@ -1,4 +1,6 @@
 /* units.c: see units.h. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,4 +54,33 @@ int size_parse(const char *s, uint64_t *bytes)
 	}
 	*bytes = v;
 	return 0;
+}
+
+int number_parse(const char *s, long min, long max, long *v)
+{
+	char *end;
+	long n;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (*end != '\0' || errno == ERANGE || n < min || n > max)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+void age_format(char *buf, size_t len, long long s)
+{
+	if (s < 0)
+		snprintf(buf, len, "-");
+	else if (s < 120)
+		snprintf(buf, len, "%llds", s);
+	else if (s < 2 * 3600)
+		snprintf(buf, len, "%lldm", s / 60);
+	else if (s < 2 * 86400)
+		snprintf(buf, len, "%lldh", s / 3600);
+	else
+		snprintf(buf, len, "%lldd", s / 86400);
 }
