@@ -191,6 +191,32 @@ static int strings_decode(json_t *arr, const char *key, size_t max, char ***out,
 	return 0;
 }
 
+/* "args": optional, an array of strings; *args is never NULL after, so a
+ * user can build an argv without a check. */
+static int args_decode(json_t *o, char ***args, size_t *nargs, struct proto_error *e)
+{
+	json_t *v = json_object_get(o, "args");
+
+	if (v && !json_is_array(v)) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"args\" must be an array of strings");
+		return -1;
+	}
+	if (v == NULL) {
+		*args = calloc(1, sizeof **args);
+		return 0;
+	}
+	return strings_decode(v, "args", PROTO_MAX_ARGS, args, nargs, e);
+}
+
+static json_t *strings_encode(char *const *v, size_t n)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_string(v[i]));
+	return arr;
+}
+
 static int env_decode(json_t *obj, struct msg_exec *x, struct proto_error *e)
 {
 	const char *k;
@@ -352,14 +378,7 @@ static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 		proto_error_set(e, PERR_BAD_MESSAGE, "field \"cmd\" is empty");
 		return -1;
 	}
-	v = json_object_get(o, "args");
-	if (v && !json_is_array(v)) {
-		proto_error_set(e, PERR_BAD_MESSAGE, "field \"args\" must be an array of strings");
-		return -1;
-	}
-	if (v == NULL)
-		x->args = calloc(1, sizeof *x->args);
-	else if (strings_decode(v, "args", PROTO_MAX_ARGS, &x->args, &x->nargs, e) < 0)
+	if (args_decode(o, &x->args, &x->nargs, e) < 0)
 		return -1;
 	if (get_str(o, "cwd", 0, &x->cwd, e) < 0 || get_str(o, "user", 0, &x->user, e) < 0)
 		return -1;
@@ -407,12 +426,10 @@ static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 static void exec_encode(json_t *o, const struct msg *m)
 {
 	const struct msg_exec *x = &m->u.exec;
-	json_t *args = json_array(), *env;
+	json_t *env;
 
 	json_object_set_new(o, "cmd", json_string(x->cmd));
-	for (size_t i = 0; i < x->nargs; i++)
-		json_array_append_new(args, json_string(x->args[i]));
-	json_object_set_new(o, "args", args);
+	json_object_set_new(o, "args", strings_encode(x->args, x->nargs));
 	if (x->cwd)
 		json_object_set_new(o, "cwd", json_string(x->cwd));
 	if (x->user)
@@ -515,7 +532,6 @@ static void started_encode(json_t *o, const struct msg *m)
 static int exec_info_decode(json_t *o, struct msg_exec_info *x, struct proto_error *e)
 {
 	int64_t n;
-	json_t *v;
 
 	if (!json_is_object(o)) {
 		proto_error_set(e, PERR_BAD_MESSAGE, "field \"execs\" must hold objects");
@@ -529,14 +545,7 @@ static int exec_info_decode(json_t *o, struct msg_exec_info *x, struct proto_err
 	    get_int(o, "started_at_ms", 0, 0, INT64_MAX, &x->started_at_ms, e) < 0 ||
 	    get_bool(o, "tty", &x->tty, e) < 0)
 		return -1;
-	v = json_object_get(o, "args");
-	if (v && !json_is_array(v)) {
-		proto_error_set(e, PERR_BAD_MESSAGE, "field \"args\" must be an array of strings");
-		return -1;
-	}
-	if (v == NULL)
-		x->args = calloc(1, sizeof *x->args);
-	else if (strings_decode(v, "args", PROTO_MAX_ARGS, &x->args, &x->nargs, e) < 0)
+	if (args_decode(o, &x->args, &x->nargs, e) < 0)
 		return -1;
 	return 0;
 }
@@ -567,11 +576,9 @@ static void execs_encode(json_t *o, const struct msg *m)
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct msg_exec_info *x = &l->v[i];
-		json_t *args = json_array();
-		for (size_t k = 0; k < x->nargs; k++)
-			json_array_append_new(args, json_string(x->args[k]));
 		json_t *e = json_pack("{s:I,s:I,s:s,s:o,s:I,s:b}", "exec", (json_int_t)x->exec, "pid",
-				      (json_int_t)x->pid, "cmd", x->cmd, "args", args, "started_at_ms",
+				      (json_int_t)x->pid, "cmd", x->cmd, "args",
+				      strings_encode(x->args, x->nargs), "started_at_ms",
 				      (json_int_t)x->started_at_ms, "tty", x->tty);
 		if (x->via)
 			json_object_set_new(e, "via", json_string(x->via));
