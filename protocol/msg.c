@@ -652,7 +652,7 @@ static int exited_decode(json_t *o, struct msg *m, struct proto_error *e)
 
 /* Microseconds are all a timing is good for; more digits are noise on
  * the wire ("0.0071030003"). */
-static double to_us(double ms)
+double msg_round_ms(double ms)
 {
 	return round(ms * 1000.0) / 1000.0;
 }
@@ -668,9 +668,9 @@ static void exited_encode(json_t *o, const struct msg *m)
 	if (x->core_dumped)
 		json_object_set_new(o, "core_dumped", json_true());
 	json_object_set_new(o, "timed_out", json_boolean(x->timed_out));
-	json_object_set_new(o, "total_ms", json_real(to_us(x->total_ms)));
-	json_object_set_new(o, "queue_ms", json_real(to_us(x->queue_ms)));
-	json_object_set_new(o, "execute_ms", json_real(to_us(x->execute_ms)));
+	json_object_set_new(o, "total_ms", json_real(msg_round_ms(x->total_ms)));
+	json_object_set_new(o, "queue_ms", json_real(msg_round_ms(x->queue_ms)));
+	json_object_set_new(o, "execute_ms", json_real(msg_round_ms(x->execute_ms)));
 	json_object_set_new(o, "stdout_bytes", json_integer((json_int_t)x->stdout_bytes));
 	json_object_set_new(o, "stderr_bytes", json_integer((json_int_t)x->stderr_bytes));
 	/* Only when a limit dropped something: older readers never see it. */

@@ -222,6 +222,8 @@ int msg_decode(const char *buf, size_t len, enum msg_dir dir, struct msg *m,
 /* Encode to a NUL-terminated JSON string (malloc'd); *len excludes the NUL. */
 char *msg_encode(const struct msg *m, size_t *len);
 void msg_free(struct msg *m);
+/* Milliseconds rounded to the microsecond, as exited's timings travel. */
+double msg_round_ms(double ms);
 
 /* Data frames. */
 enum frame_kind { FRAME_STDIN = 0, FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME__COUNT };

@@ -7,7 +7,6 @@
  * error. main.c routes protocols[0] here; exec.c reports to us.
  */
 #include <jansson.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,41 +261,19 @@ void http_exec_output(struct http *h, int k, const void *data, size_t len)
 	h->outlen[k] += len;
 }
 
-/* A stream as JSON text when it is UTF-8, else base64 with a note. */
-static void set_stream(json_t *o, const char *name, const unsigned char *data, size_t len)
-{
-	char key[32];
-
-	if (utf8_valid(data, len)) {
-		json_object_set_new(o, name, json_stringn(len ? (const char *)data : "", len));
-		return;
-	}
-	char *b64 = b64_encode(data, len);
-	json_object_set_new(o, name, json_string(b64));
-	free(b64);
-	snprintf(key, sizeof key, "%s_encoding", name);
-	json_object_set_new(o, key, json_string("base64"));
-}
-
-/* Milliseconds to the microsecond, as the WebSocket side sends them. */
-static double to_us(double ms)
-{
-	return round(ms * 1000) / 1000;
-}
-
 static void http_exited(struct http *h, const struct msg_exited *e)
 {
 	json_t *o = h->result;
 
-	set_stream(o, "stdout", h->out[0], h->outlen[0]);
-	set_stream(o, "stderr", h->out[1], h->outlen[1]);
+	b64_json_set(o, "stdout", "stdout_encoding", h->out[0], h->outlen[0]);
+	b64_json_set(o, "stderr", "stderr_encoding", h->out[1], h->outlen[1]);
 	json_object_set_new(o, "exit_code", e->signo ? json_null() : json_integer(e->code));
 	json_object_set_new(o, "signal", e->signo && sig_name(e->signo) ? json_string(sig_name(e->signo))
 							    : json_null());
 	json_object_set_new(o, "timed_out", json_boolean(e->timed_out));
-	json_object_set_new(o, "timing", json_pack("{s:f,s:f,s:f}", "total_ms", to_us(e->total_ms),
-						   "queue_ms", to_us(e->queue_ms), "execute_ms",
-						   to_us(e->execute_ms)));
+	json_object_set_new(o, "timing", json_pack("{s:f,s:f,s:f}", "total_ms", msg_round_ms(e->total_ms),
+						   "queue_ms", msg_round_ms(e->queue_ms), "execute_ms",
+						   msg_round_ms(e->execute_ms)));
 	json_object_set_new(o, "stdout_dropped", json_integer((json_int_t)e->stdout_dropped));
 	json_object_set_new(o, "stderr_dropped", json_integer((json_int_t)e->stderr_dropped));
 	h->result = NULL;

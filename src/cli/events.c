@@ -37,16 +37,8 @@ int events_started(int64_t pid, uint32_t exec)
 int events_output(enum frame_kind kind, const uint8_t *data, size_t len)
 {
 	json_t *o = json_pack("{s:s}", "event", frame_kind_name(kind));
-	char *b64;
 
-	if (utf8_valid(data, len)) {
-		json_object_set_new(o, "data", json_stringn((const char *)data, len));
-		return emit(o);
-	}
-	b64 = b64_encode(data, len);
-	json_object_set_new(o, "data", json_string(b64));
-	json_object_set_new(o, "encoding", json_string("base64"));
-	free(b64);
+	b64_json_set(o, "data", "encoding", data, len);
 	return emit(o);
 }
 

@@ -4,8 +4,10 @@
  * has exactly enough), so the buffer has slack.
  */
 #include <libwebsockets.h>
+#include <stdlib.h>
 
 #include "b64.h"
+#include "proto.h"
 #include "xmalloc.h"
 
 char *b64_encode(const void *data, size_t len)
@@ -16,4 +18,18 @@ char *b64_encode(const void *data, size_t len)
 
 	s[n < 0 ? 0 : n] = '\0';
 	return s;
+}
+
+void b64_json_set(json_t *o, const char *key, const char *enc_key, const void *data, size_t len)
+{
+	char *b64;
+
+	if (utf8_valid(data, len)) {
+		json_object_set_new(o, key, json_stringn(len ? data : "", len));
+		return;
+	}
+	b64 = b64_encode(data, len);
+	json_object_set_new(o, key, json_string(b64));
+	json_object_set_new(o, enc_key, json_string("base64"));
+	free(b64);
 }
