@@ -150,6 +150,20 @@ struct exec *exec_by_serial(uint32_t n)
 	return NULL;
 }
 
+/* Numbers count up; only after 2^32 of them can one still be in use, so
+ * only then is the list searched (not on every start). */
+static uint32_t serial_next(void)
+{
+	static int wrapped;
+	uint32_t n;
+
+	do {
+		if ((n = ++agent.serial) == 0)
+			wrapped = 1;
+	} while (n == 0 || (wrapped && exec_by_serial(n)));
+	return n;
+}
+
 pid_t exec_pid(const struct exec *x)
 {
 	return x->pid;
@@ -228,9 +242,7 @@ struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, dou
 	x = xcalloc(1, sizeof *x);
 	x->conn = c;
 	x->http = h;
-	do
-		x->serial = ++agent.serial;
-	while (x->serial == 0 || exec_by_serial(x->serial));
+	x->serial = serial_next();
 	x->argv = argv_dup(req);
 	x->started_at_ms = wall_ms();
 	x->id = m->id;
