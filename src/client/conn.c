@@ -299,12 +299,16 @@ int conn_callback(struct lws *wsi, enum lws_callback_reasons reason,
 
 
 /* lws_client_connect_via_info fails without a callback when a unix socket
- * is missing: report it from the loop, like every other failure. */
+ * is missing: report it from the loop, like every other failure. lws runs
+ * ripe timers just before it polls, with the poll's timeout already set
+ * by the next timer (up to 30 s away): wake it, or a waiter would sleep
+ * through the failure. */
 static void fail_later(lws_sorted_usec_list_t *sul)
 {
 	struct sbx_conn *c = lws_container_of(sul, struct sbx_conn, fail_sul);
 
 	connect_failed(c, NULL);
+	lws_cancel_service(c->cl->ctx);
 }
 
 struct sbx_conn *sbx_conn_open(struct sbx_client *cl, const char *target,

@@ -44,9 +44,13 @@ static void on_failed(struct sbx_conn *c, void *arg, enum proto_err code, const 
 static const struct sbx_conn_ops conn_ops = {.ready = on_ready, .failed = on_failed};
 
 /* Does nothing: being due is what makes lws_service return. */
+/* The deadline may ripen just before lws polls: wake the poll, which
+ * would otherwise sleep on until the next timer (see fail_later). */
 static void on_wake(lws_sorted_usec_list_t *sul)
 {
-	(void)sul;
+	struct sbx *s = lws_container_of(sul, struct sbx, wake);
+
+	lws_cancel_service(s->cl->ctx);
 }
 
 int sbx_wait(struct sbx *s, int (*ready)(void *arg), void *arg, int timeout_ms)

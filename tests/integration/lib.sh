@@ -22,16 +22,17 @@ trap cleanup EXIT
 
 fail() {
 	echo "FAIL: $*"
+	CHECKS=$((CHECKS + 1))
 	FAILS=$((FAILS + 1))
 }
 
 pass() {
 	echo "ok: $*"
+	CHECKS=$((CHECKS + 1))
 }
 
 # check NAME EXPECTED ACTUAL
 check() {
-	CHECKS=$((CHECKS + 1))
 	if [ "$2" = "$3" ]; then
 		pass "$1"
 	else
@@ -41,7 +42,6 @@ check() {
 
 # check_match NAME PATTERN TEXT (grep -E)
 check_match() {
-	CHECKS=$((CHECKS + 1))
 	if printf '%s' "$3" | grep -qE -- "$2"; then
 		pass "$1"
 	else

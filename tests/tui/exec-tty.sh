@@ -9,6 +9,9 @@ start_agent a
 TM="tmux -L sbx-tui-$$ -f /dev/null"
 cleanup_tmux() { $TM kill-server 2>/dev/null; }
 trap 'cleanup_tmux; cleanup' EXIT
+# tmux exits with its last session: a session that only holds the server
+# keeps each scenario's kill-session from racing the next new-session.
+$TM new-session -d -s hold 'sleep 600'
 
 # Each scenario runs sbx as the command of a fresh pane, under sh, which
 # then prints sbx's status and the terminal's state: what sbx left, with
