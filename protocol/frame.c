@@ -4,7 +4,7 @@
  */
 #include "proto.h"
 
-static const char *const kind_names[FRAME__COUNT] = {"stdin", "stdout", "stderr"};
+static const char *const kind_names[FRAME__COUNT] = {"stdin", "stdout", "stderr", "screen"};
 
 const char *frame_kind_name(enum frame_kind k)
 {

@@ -249,7 +249,7 @@ static int exec_check_fields(json_t *o, struct proto_error *e)
 {
 	static const char *const known[] = {"type", "id", "cmd", "args", "cwd", "env", "stdin",
 					    "timeout_ms", "kill_grace_ms", "rlimits", "user", "tty",
-					    "output_limit", "mounts"};
+					    "output_limit", "mounts", "session", "login"};
 	const char *k;
 	json_t *v;
 	size_t i;
@@ -372,9 +372,13 @@ static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 	if (exec_check_fields(o, e) < 0)
 		return -1;
 
-	if (get_str(o, "cmd", 1, &x->cmd, e) < 0)
+	if (get_bool(o, "login", &x->login, e) < 0 || get_str(o, "cmd", !x->login, &x->cmd, e) < 0)
 		return -1;
-	if (*x->cmd == '\0') {
+	if (x->login && x->cmd) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "give \"cmd\" or \"login\", not both");
+		return -1;
+	}
+	if (x->cmd && *x->cmd == '\0') {
 		proto_error_set(e, PERR_BAD_MESSAGE, "field \"cmd\" is empty");
 		return -1;
 	}
@@ -408,6 +412,12 @@ static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 	if (get_count(o, "kill_grace_ms", UINT32_MAX, &ms, e) < 0)
 		return -1;
 	x->kill_grace_ms = (uint32_t)ms;
+	if (get_bool(o, "session", &x->session, e) < 0)
+		return -1;
+	if (x->session && !x->tty) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"session\" needs \"tty\"");
+		return -1;
+	}
 	if (get_str(o, "stdin", 0, &mode, e) < 0)
 		return -1;
 	x->stdin_mode = STDIN_NULL;
@@ -428,7 +438,10 @@ static void exec_encode(json_t *o, const struct msg *m)
 	const struct msg_exec *x = &m->u.exec;
 	json_t *env;
 
-	json_object_set_new(o, "cmd", json_string(x->cmd));
+	if (x->login)
+		json_object_set_new(o, "login", json_true());
+	else
+		json_object_set_new(o, "cmd", json_string(x->cmd));
 	json_object_set_new(o, "args", strings_encode(x->args, x->nargs));
 	if (x->cwd)
 		json_object_set_new(o, "cwd", json_string(x->cwd));
@@ -473,6 +486,8 @@ static void exec_encode(json_t *o, const struct msg *m)
 		json_object_set_new(o, "timeout_ms", json_integer(x->timeout_ms));
 	if (x->kill_grace_ms)
 		json_object_set_new(o, "kill_grace_ms", json_integer(x->kill_grace_ms));
+	if (x->session)
+		json_object_set_new(o, "session", json_true());
 }
 
 static int empty_decode(json_t *o, struct msg *m, struct proto_error *e)
@@ -529,6 +544,44 @@ static void started_encode(json_t *o, const struct msg *m)
 		json_object_set_new(o, "exec", json_integer(m->u.started.exec));
 }
 
+/* A session's entry adds who watches it and, once over, how it ended. */
+static int session_info_decode(json_t *o, struct msg_exec_info *x, struct proto_error *e)
+{
+	int64_t n = 0, rows = 0, cols = 0, code = 0, sig = 0;
+
+	if (get_bool(o, "session", &x->session, e) < 0 || !x->session)
+		return x->session ? -1 : 0;
+	if (get_int(o, "attached", 0, 0, UINT32_MAX, &n, e) < 0 ||
+	    get_int(o, "rows", 0, 0, 65535, &rows, e) < 0 ||
+	    get_int(o, "cols", 0, 0, 65535, &cols, e) < 0 ||
+	    get_bool(o, "exited", &x->exited, e) < 0 ||
+	    get_int(o, "code", 0, 0, 255, &code, e) < 0 ||
+	    get_int(o, "signal", 0, 1, 64, &sig, e) < 0 ||
+	    get_int(o, "ended_at_ms", 0, 0, INT64_MAX, &x->ended_at_ms, e) < 0)
+		return -1;
+	x->attached = (uint32_t)n;
+	x->rows = (uint16_t)rows;
+	x->cols = (uint16_t)cols;
+	x->code = (int)code;
+	x->signo = (int)sig;
+	return 0;
+}
+
+static void session_info_encode(json_t *e, const struct msg_exec_info *x)
+{
+	if (!x->session)
+		return;
+	json_object_set_new(e, "session", json_true());
+	json_object_set_new(e, "attached", json_integer(x->attached));
+	json_object_set_new(e, "rows", json_integer(x->rows));
+	json_object_set_new(e, "cols", json_integer(x->cols));
+	if (!x->exited)
+		return;
+	json_object_set_new(e, "exited", json_true());
+	json_object_set_new(e, x->signo ? "signal" : "code", json_integer(x->signo ? x->signo : x->code));
+	json_object_set_new(e, "ended_at_ms", json_integer(x->ended_at_ms));
+}
+
 static int exec_info_decode(json_t *o, struct msg_exec_info *x, struct proto_error *e)
 {
 	int64_t n;
@@ -547,7 +600,7 @@ static int exec_info_decode(json_t *o, struct msg_exec_info *x, struct proto_err
 		return -1;
 	if (args_decode(o, &x->args, &x->nargs, e) < 0)
 		return -1;
-	return 0;
+	return session_info_decode(o, x, e);
 }
 
 static int execs_decode(json_t *o, struct msg *m, struct proto_error *e)
@@ -582,6 +635,7 @@ static void execs_encode(json_t *o, const struct msg *m)
 				      (json_int_t)x->started_at_ms, "tty", x->tty);
 		if (x->via)
 			json_object_set_new(e, "via", json_string(x->via));
+		session_info_encode(e, x);
 		json_array_append_new(arr, e);
 	}
 	json_object_set_new(o, "execs", arr);
@@ -770,6 +824,77 @@ static void resize_encode(json_t *o, const struct msg *m)
 	json_object_set_new(o, "cols", json_integer(m->u.resize.cols));
 }
 
+static int attach_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	struct msg_attach *a = &m->u.attach;
+	int64_t n, rows = 0, cols = 0, off = -1;
+
+	if (get_int(o, "session", 1, 1, UINT32_MAX, &n, e) < 0 ||
+	    get_int(o, "rows", 0, 1, 65535, &rows, e) < 0 ||
+	    get_int(o, "cols", 0, 1, 65535, &cols, e) < 0 ||
+	    get_bool(o, "read_only", &a->read_only, e) < 0 ||
+	    get_int(o, "offset", 0, 0, INT64_MAX, &off, e) < 0)
+		return -1;
+	if (!rows != !cols) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "give both \"rows\" and \"cols\", or neither");
+		return -1;
+	}
+	a->session = (uint32_t)n;
+	a->rows = (uint16_t)rows;
+	a->cols = (uint16_t)cols;
+	a->resume = off >= 0;
+	a->offset = a->resume ? (uint64_t)off : 0;
+	return 0;
+}
+
+static void attach_encode(json_t *o, const struct msg *m)
+{
+	const struct msg_attach *a = &m->u.attach;
+
+	json_object_set_new(o, "session", json_integer(a->session));
+	if (a->rows && a->cols) {
+		json_object_set_new(o, "rows", json_integer(a->rows));
+		json_object_set_new(o, "cols", json_integer(a->cols));
+	}
+	if (a->read_only)
+		json_object_set_new(o, "read_only", json_true());
+	if (a->resume)
+		json_object_set_new(o, "offset", json_integer((json_int_t)a->offset));
+}
+
+static int attached_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	struct msg_attached *a = &m->u.attached;
+	int64_t n, rows, cols;
+
+	if (get_int(o, "session", 1, 1, UINT32_MAX, &n, e) < 0 ||
+	    get_int(o, "pid", 1, 1, INT32_MAX, &a->pid, e) < 0 ||
+	    get_count(o, "offset", INT64_MAX, &a->offset, e) < 0 ||
+	    get_count(o, "lost", INT64_MAX, &a->lost, e) < 0 ||
+	    get_count(o, "screen_bytes", INT64_MAX, &a->screen_bytes, e) < 0 ||
+	    get_int(o, "rows", 1, 1, 65535, &rows, e) < 0 ||
+	    get_int(o, "cols", 1, 1, 65535, &cols, e) < 0)
+		return -1;
+	a->session = (uint32_t)n;
+	a->rows = (uint16_t)rows;
+	a->cols = (uint16_t)cols;
+	return 0;
+}
+
+static void attached_encode(json_t *o, const struct msg *m)
+{
+	const struct msg_attached *a = &m->u.attached;
+
+	json_object_set_new(o, "session", json_integer(a->session));
+	json_object_set_new(o, "pid", json_integer(a->pid));
+	json_object_set_new(o, "offset", json_integer((json_int_t)a->offset));
+	if (a->lost)
+		json_object_set_new(o, "lost", json_integer((json_int_t)a->lost));
+	json_object_set_new(o, "screen_bytes", json_integer((json_int_t)a->screen_bytes));
+	json_object_set_new(o, "rows", json_integer(a->rows));
+	json_object_set_new(o, "cols", json_integer(a->cols));
+}
+
 static const struct msg_entry msg_table[MSG__COUNT] = {
 	[MSG_HELLO] = {"hello", DIR_BOTH, -1, hello_decode, hello_encode},
 	[MSG_EXEC] = {"exec", DIR_TO_AGENT, 1, exec_decode, exec_encode},
@@ -786,6 +911,10 @@ static const struct msg_entry msg_table[MSG__COUNT] = {
 	[MSG_SIGNAL_EXEC] = {"signal_exec", DIR_TO_AGENT, 1, signal_exec_decode, signal_exec_encode},
 	[MSG_SIGNALED] = {"signaled", DIR_TO_CLIENT, 1, signaled_decode, signaled_encode},
 	[MSG_RESIZE] = {"resize", DIR_TO_AGENT, 1, resize_decode, resize_encode},
+	[MSG_ATTACH] = {"attach", DIR_TO_AGENT, 1, attach_decode, attach_encode},
+	[MSG_ATTACHED] = {"attached", DIR_TO_CLIENT, 1, attached_decode, attached_encode},
+	[MSG_DETACH] = {"detach", DIR_TO_AGENT, 1, empty_decode, empty_encode},
+	[MSG_DETACHED] = {"detached", DIR_TO_CLIENT, 1, empty_decode, empty_encode},
 };
 
 const char *msg_type_name(enum msg_type t)

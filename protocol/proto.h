@@ -74,6 +74,10 @@ enum msg_type {
 	MSG_SIGNAL_EXEC, /* client -> agent: signal an exec by its agent-wide number */
 	MSG_SIGNALED,    /* agent -> client: the answer to signal_exec */
 	MSG_RESIZE,      /* client -> agent: a tty exec's new size */
+	MSG_ATTACH,      /* client -> agent: watch (and type into) a session */
+	MSG_ATTACHED,    /* agent -> client: the answer to attach */
+	MSG_DETACH,      /* client -> agent: leave a session running */
+	MSG_DETACHED,    /* agent -> client: the answer to detach */
 	MSG__COUNT
 };
 
@@ -100,7 +104,7 @@ struct msg_hello {
 };
 
 struct msg_exec {
-	char *cmd;
+	char *cmd;   /* NULL with login */
 	char **args; /* args[nargs] == NULL; cmd is not repeated here */
 	size_t nargs;
 	char *cwd;   /* NULL: the agent's default */
@@ -124,6 +128,8 @@ struct msg_exec {
 	uint64_t output_limit;  /* bytes per stream sent at most; 0: none */
 	uint32_t timeout_ms;    /* 0: none; at the deadline TERM, then KILL */
 	uint32_t kill_grace_ms; /* between TERM and KILL; 0: PROTO_KILL_GRACE_MS */
+	int session;            /* with tty: outlives the connection, reattachable */
+	int login;              /* cmd is the user's login shell, run with -l */
 };
 
 #define PROTO_KILL_GRACE_MS 2000
@@ -147,6 +153,13 @@ struct msg_exec_info {
 	int64_t started_at_ms; /* wall clock, ms since the epoch */
 	int tty;
 	char *via;         /* "ws" or "http" */
+	/* Sessions only (session set): who watches, and how it ended. */
+	int session;
+	uint32_t attached; /* clients attached now */
+	uint16_t rows, cols;
+	int exited;        /* the process is gone; code or signo say how */
+	int code, signo;
+	int64_t ended_at_ms;
 };
 
 struct msg_execs {
@@ -156,6 +169,23 @@ struct msg_execs {
 
 struct msg_resize {
 	uint16_t rows, cols;
+};
+
+struct msg_attach {
+	uint32_t session;     /* the session's exec number */
+	uint16_t rows, cols;  /* this client's terminal; 0: takes the session's */
+	int read_only;        /* watch only: no stdin, no say in the size */
+	int resume;           /* offset is set: continue from there */
+	uint64_t offset;      /* the first output byte this client lacks */
+};
+
+struct msg_attached {
+	uint32_t session;
+	int64_t pid;
+	uint64_t offset;       /* output from here on follows the screen */
+	uint64_t lost;         /* resume: bytes between offset asked and offset */
+	uint64_t screen_bytes; /* screen frames that come first (repaint) */
+	uint16_t rows, cols;   /* the session's size now */
 };
 
 struct msg_signal_exec {
@@ -205,6 +235,8 @@ struct msg {
 		struct msg_execs execs;
 		struct msg_signal_exec signal_exec; /* signal_exec and signaled */
 		struct msg_resize resize;
+		struct msg_attach attach;
+		struct msg_attached attached;
 	} u;
 };
 
@@ -226,7 +258,9 @@ void msg_free(struct msg *m);
 double msg_round_ms(double ms);
 
 /* Data frames. */
-enum frame_kind { FRAME_STDIN = 0, FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME__COUNT };
+/* FRAME_SCREEN: the repaint of a session's screen, sent on attach before
+ * its output resumes; its offsets count within that repaint. */
+enum frame_kind { FRAME_STDIN = 0, FRAME_STDOUT = 1, FRAME_STDERR = 2, FRAME_SCREEN = 3, FRAME__COUNT };
 
 struct frame {
 	enum frame_kind kind;

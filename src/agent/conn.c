@@ -12,6 +12,7 @@
 #include "agent.h"
 #include "clock.h"
 #include "log.h"
+#include "session.h"
 #include "xmalloc.h"
 
 /* A client that sends and never reads (a flood of bad messages, each
@@ -99,22 +100,65 @@ static struct exec *lookup(struct conn *c, uint32_t id)
 	return x;
 }
 
-static void on_exec(struct conn *c, const struct msg *m, double t_recv)
+/* A new exec or attach may take id m->id: 0 (and an error) if not. */
+static int id_free(struct conn *c, const struct msg *m)
 {
 	char buf[80];
 
-	if (exec_find(c, m->id)) {
+	if (exec_find(c, m->id) || viewer_find(c, m->id)) {
 		snprintf(buf, sizeof buf, "exec id %u is already running", m->id);
 		conn_send_error(c, m->id, PERR_DUPLICATE_ID, buf);
-		return;
+		return 0;
 	}
 	if (c->nexecs >= PROTO_MAX_EXECS) {
 		snprintf(buf, sizeof buf, "this connection already runs %d execs, the limit",
 			 PROTO_MAX_EXECS);
 		conn_send_error(c, m->id, PERR_TOO_MANY_EXECS, buf);
-		return;
+		return 0;
 	}
-	exec_start(c, NULL, m, t_recv);
+	return 1;
+}
+
+static void on_exec(struct conn *c, const struct msg *m, double t_recv)
+{
+	if (id_free(c, m))
+		exec_start(c, NULL, m, t_recv);
+}
+
+static void on_attach(struct conn *c, const struct msg *m)
+{
+	if (id_free(c, m))
+		session_attach(c, m);
+}
+
+/* Messages for an attached session's viewer; 0 if m is not one. */
+static int on_viewer(struct conn *c, const struct msg *m)
+{
+	struct viewer *v = viewer_find(c, m->id);
+
+	if (v == NULL)
+		return 0;
+	switch (m->type) {
+	case MSG_RESIZE:
+		viewer_resize(v, m->u.resize.rows, m->u.resize.cols);
+		break;
+	case MSG_WINDOW:
+		viewer_window(v, m->u.window.bytes);
+		break;
+	case MSG_SIGNAL:
+		viewer_signal(v, m->u.signal.signo);
+		break;
+	case MSG_KILL:
+		viewer_signal(v, SIGKILL);
+		break;
+	case MSG_DETACH:
+		viewer_detach(v);
+		break;
+	case MSG_STDIN_CLOSE: /* a session's terminal is everyone's: kept */
+	default:
+		break;
+	}
+	return 1;
 }
 
 static void on_list(struct conn *c, uint32_t id)
@@ -146,11 +190,43 @@ static void on_signal_exec(struct conn *c, const struct msg *req)
 	conn_send(c, &m);
 }
 
+/* Messages for an exec of this connection. */
+static void on_exec_msg(struct conn *c, const struct msg *m)
+{
+	struct exec *x;
+
+	switch (m->type) {
+	case MSG_RESIZE:
+		if ((x = lookup(c, m->id)) && exec_resize(x, m->u.resize.rows, m->u.resize.cols) < 0)
+			conn_send_error(c, m->id, PERR_BAD_MESSAGE, "resize: the exec has no tty");
+		break;
+	case MSG_WINDOW:
+		/* A grant can cross the exec's exited: one for an exec that
+		 * is gone is no error. */
+		if ((x = exec_find(c, m->id)))
+			exec_window(x, m->u.window.bytes);
+		break;
+	case MSG_STDIN_CLOSE:
+		if ((x = lookup(c, m->id)))
+			exec_stdin_close(x);
+		break;
+	case MSG_SIGNAL:
+		if ((x = lookup(c, m->id)))
+			exec_signal(x, m->u.signal.signo);
+		break;
+	case MSG_KILL:
+		if ((x = lookup(c, m->id)))
+			exec_signal(x, SIGKILL);
+		break;
+	default:
+		break;
+	}
+}
+
 static void on_text(struct conn *c, const unsigned char *buf, size_t len, double t_recv)
 {
 	struct proto_error e;
 	struct msg m;
-	struct exec *x;
 
 	if (msg_decode((const char *)buf, len, DIR_TO_AGENT, &m, &e) < 0) {
 		if (e.code == PERR_VERSION)
@@ -173,33 +249,27 @@ static void on_text(struct conn *c, const unsigned char *buf, size_t len, double
 	case MSG_LIST:
 		on_list(c, m.id);
 		break;
+	case MSG_ATTACH:
+		on_attach(c, &m);
+		break;
+	case MSG_DETACH:
+		if (!on_viewer(c, &m))
+			conn_send_error(c, m.id, PERR_UNKNOWN_EXEC, "detach: nothing is attached with this id");
+		break;
 	case MSG_RESIZE:
-		if ((x = lookup(c, m.id)) && exec_resize(x, m.u.resize.rows, m.u.resize.cols) < 0)
-			conn_send_error(c, m.id, PERR_BAD_MESSAGE, "resize: the exec has no tty");
+	case MSG_WINDOW:
+	case MSG_SIGNAL:
+	case MSG_KILL:
+	case MSG_STDIN_CLOSE:
+		if (on_viewer(c, &m))
+			break;
+		on_exec_msg(c, &m);
 		break;
 	case MSG_SIGNAL_EXEC:
 		on_signal_exec(c, &m);
 		break;
-	case MSG_WINDOW:
-		/* A grant can cross the exec's exited: one for an exec that
-		 * is gone is no error. */
-		if ((x = exec_find(c, m.id)))
-			exec_window(x, m.u.window.bytes);
-		break;
 	case MSG_EXEC:
 		on_exec(c, &m, t_recv);
-		break;
-	case MSG_STDIN_CLOSE:
-		if ((x = lookup(c, m.id)))
-			exec_stdin_close(x);
-		break;
-	case MSG_SIGNAL:
-		if ((x = lookup(c, m.id)))
-			exec_signal(x, m.u.signal.signo);
-		break;
-	case MSG_KILL:
-		if ((x = lookup(c, m.id)))
-			exec_signal(x, SIGKILL);
 		break;
 	default:
 		break; /* msg_decode let only client messages through */
@@ -212,6 +282,7 @@ static void on_binary(struct conn *c, const unsigned char *buf, size_t len)
 	struct proto_error e;
 	struct frame f;
 	struct exec *x;
+	struct viewer *v;
 	char msg[120];
 
 	if (frame_decode(buf, len, &f, &e) < 0) {
@@ -229,6 +300,10 @@ static void on_binary(struct conn *c, const unsigned char *buf, size_t len)
 		snprintf(msg, sizeof msg, "clients send only stdin data, not %s",
 			 frame_kind_name(f.kind));
 		conn_send_error(c, f.id, PERR_BAD_FRAME, msg);
+		return;
+	}
+	if ((v = viewer_find(c, f.id))) {
+		viewer_stdin(v, &f);
 		return;
 	}
 	if ((x = lookup(c, f.id)) == NULL)
@@ -310,8 +385,11 @@ int conn_writable(struct conn *c)
 		n = outq_write(&c->q, c->wsi, &id);
 		if (n < 0)
 			return -1;
+		struct viewer *v;
 		if (id && (x = exec_find(c, id)))
 			exec_sent(x, (size_t)n);
+		else if (id && (v = viewer_find(c, id)))
+			viewer_sent(v, (size_t)n);
 	}
 	if (c->queue_full && c->q.bytes < QUEUE_RESUME) {
 		c->queue_full = 0;
@@ -347,6 +425,7 @@ void conn_closed(struct conn *c)
 			break;
 		}
 	exec_conn_gone(c);
+	session_conn_gone(c);
 	outq_clear(&c->q);
 	free(c->rx);
 	c->rx = NULL;

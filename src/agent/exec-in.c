@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "session.h"
 #include "watch.h"
 
 /* Stdin waiting for the child: past HIGH the connection is not read. */
@@ -38,10 +39,13 @@ int exec_stdin_broken(const struct exec *x)
 
 static void in_stall(struct exec *x, int stall)
 {
-	if (x->stalling == stall || x->conn == NULL)
+	if (x->stalling == stall || (x->conn == NULL && x->sess == NULL))
 		return;
 	x->stalling = stall;
-	conn_stall(x->conn, stall);
+	if (x->sess)
+		session_stall(x->sess, stall);
+	else
+		conn_stall(x->conn, stall);
 }
 
 void exec_in_close(struct exec *x)
@@ -146,6 +150,12 @@ void exec_stdin(struct exec *x, const struct frame *f)
 		return;
 	x->in_off += f->len;
 	in_queue(x, f->data, f->len, 0);
+}
+
+void exec_in_push(struct exec *x, const void *data, size_t len)
+{
+	if (x->in)
+		in_queue(x, data, len, 0);
 }
 
 void exec_stdin_close(struct exec *x)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "session.h"
 #include "watch.h"
 
 /* Output of one exec waiting in its connection's queue: past HIGH the
@@ -31,12 +32,14 @@ static int credit_kept(const struct exec *x)
  * back for want of it, and the socket keeping up. */
 static int out_may_read(const struct exec *x)
 {
+	if (x->sess)
+		return session_may_read(x->sess);
 	if (credit_kept(x) && (x->credit <= 0 || x->held.head))
 		return 0;
 	return x->queued <= OUT_HIGH;
 }
 
-static void out_update(struct exec *x)
+void exec_out_update(struct exec *x)
 {
 	int paused = !out_may_read(x);
 
@@ -102,6 +105,8 @@ static ssize_t out_read(struct exec *x, int k, int fd, int all)
 	size_t want = sizeof buf;
 	ssize_t n;
 
+	if (x->sess && !all && !session_may_read(x->sess))
+		return -1;
 	if (!all && credit_kept(x)) {
 		if (x->credit <= 0 || x->held.head)
 			return -1;
@@ -114,6 +119,10 @@ static ssize_t out_read(struct exec *x, int k, int fd, int all)
 	if (n == 0)
 		return 0;
 	x->out_activity = 1;
+	if (x->sess) {
+		session_output(x->sess, buf, (size_t)n);
+		return n;
+	}
 	if (x->conn == NULL && x->http == NULL)
 		return n; /* abandoned: read, so that it never blocks */
 	size_t send = (size_t)n;
@@ -139,7 +148,7 @@ static void out_readable(struct watch *w, void *arg)
 		exec_try_finish(x);
 		return;
 	}
-	out_update(x);
+	exec_out_update(x);
 }
 
 /* lws closes a pipe on POLLHUP, which comes even while we are not reading
@@ -184,7 +193,7 @@ int exec_resize(struct exec *x, uint16_t rows, uint16_t cols)
 void exec_sent(struct exec *x, size_t len)
 {
 	x->queued -= len < x->queued ? len : x->queued;
-	out_update(x);
+	exec_out_update(x);
 }
 
 /* The client consumed output and grants more. */
@@ -194,7 +203,7 @@ void exec_window(struct exec *x, uint32_t bytes)
 		return;
 	x->credit += bytes;
 	out_flush_held(x);
-	out_update(x);
+	exec_out_update(x);
 	exec_try_finish(x);
 }
 

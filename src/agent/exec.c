@@ -5,6 +5,8 @@
  * Stdin is exec-in.c's. Called by conn.c (messages) and reaper.c.
  */
 #include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "disk.h"
 #include "exec.h"
 #include "log.h"
+#include "session.h"
 #include "spawn.h"
 #include "xmalloc.h"
 
@@ -145,7 +148,7 @@ static int64_t wall_ms(void)
 struct exec *exec_by_serial(uint32_t n)
 {
 	for (struct exec *x = agent.execs; x; x = x->next)
-		if (x->serial == n && !x->reaped && (x->conn || x->http))
+		if (x->serial == n && !x->reaped && (x->conn || x->http || x->sess))
 			return x;
 	return NULL;
 }
@@ -176,9 +179,10 @@ void exec_list(struct msg *m)
 
 	for (struct exec *x = agent.execs; x; x = x->next)
 		n++;
-	l->v = xcalloc(n + 1, sizeof *l->v);
+	l->v = xcalloc(n + session_count() + 1, sizeof *l->v);
+	session_list(l);
 	for (struct exec *x = agent.execs; x; x = x->next) {
-		if (x->reaped || !(x->conn || x->http))
+		if (x->reaped || x->sess || !(x->conn || x->http))
 			continue;
 		struct msg_exec_info *e = &l->v[l->n++];
 		e->exec = x->serial;
@@ -195,9 +199,24 @@ void exec_list(struct msg *m)
 	}
 }
 
+/* login: the login shell of the user the exec runs as, from its passwd
+ * entry (/bin/sh without one), with -l. */
+static void login_shell(struct msg_exec *req, uid_t uid)
+{
+	static char *login_args[] = {"-l", NULL};
+	static char shell[256];
+	struct passwd *pw = getpwuid(uid);
+
+	snprintf(shell, sizeof shell, "%s", pw && pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh");
+	req->cmd = shell;
+	req->args = login_args;
+	req->nargs = 1;
+}
+
 struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, double t_recv)
 {
-	const struct msg_exec *req = &m->u.exec;
+	struct msg_exec login_req = m->u.exec;
+	const struct msg_exec *req = &login_req;
 	struct spawn_req sr = {req->cmd, req->args, req->cwd ? req->cwd : agent.workdir, req->env,
 			       req->stdin_mode == STDIN_PIPE, req->rlimits, req->nrlimits, NULL,
 			       req->tty, req->rows, req->cols, NULL, 0, disk_hidden(),
@@ -229,6 +248,11 @@ struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, dou
 		}
 		sr.user = &user;
 	}
+	if (req->login) {
+		login_shell(&login_req, req->user ? user.uid : getuid());
+		sr.cmd = req->cmd;
+		sr.args = req->args;
+	}
 	rc = spawn_start(&sr, &res);
 	disk_mounts_free(mpaths, req->nmounts);
 	if (req->user)
@@ -240,7 +264,7 @@ struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, dou
 		return NULL;
 	}
 	x = xcalloc(1, sizeof *x);
-	x->conn = c;
+	x->conn = req->session ? NULL : c;
 	x->http = h;
 	x->serial = serial_next();
 	x->argv = argv_dup(req);
@@ -251,7 +275,9 @@ struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, dou
 	x->t_start = t_start;
 	x->next = agent.execs;
 	agent.execs = x;
-	if (c)
+	if (req->session)
+		session_start(x, c, m->id, req);
+	else if (c)
 		c->nexecs++;
 	exec_out_open(x, res.out_fd, res.err_fd);
 	exec_in_open(x, res.in_fd);
@@ -290,7 +316,10 @@ static void send_exited(struct exec *x)
 	e->stderr_dropped = x->dropped[1];
 	e->stdout_bytes = x->off[0];
 	e->stderr_bytes = x->off[1];
-	owner_send(x->conn, x->http, &m);
+	if (x->sess)
+		session_exited(x->sess, &m);
+	else
+		owner_send(x->conn, x->http, &m);
 }
 
 static void exec_free(struct exec *x)
@@ -311,7 +340,7 @@ static void exec_free(struct exec *x)
 	exec_out_close(x);
 	if (x->conn)
 		x->conn->nexecs--;
-	for (char **a = x->argv; *a; a++)
+	for (char **a = x->argv; a && *a; a++)
 		free(*a);
 	free(x->argv);
 	free(x);
@@ -321,7 +350,7 @@ void exec_try_finish(struct exec *x)
 {
 	if (!x->reaped || !exec_out_done(x))
 		return;
-	if (x->conn || x->http)
+	if (x->conn || x->http || x->sess)
 		send_exited(x);
 	exec_free(x);
 }

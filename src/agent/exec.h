@@ -22,6 +22,7 @@ struct exec {
 	uint32_t serial; /* agent-wide number, for list and signal_exec */
 	pid_t pid;
 	int tty; /* stdin and stdout are one PTY */
+	struct session *sess; /* a session's process: output goes there */
 	char **argv;     /* cmd and args, for list */
 	int64_t started_at_ms;
 
@@ -61,10 +62,14 @@ void exec_try_finish(struct exec *x);
 void exec_out_open(struct exec *x, int out_fd, int err_fd);
 void exec_out_close(struct exec *x);
 void exec_out_drain_later(struct exec *x);
+/* Read the pipes, or stop, as the output's readers now allow. */
+void exec_out_update(struct exec *x);
 int exec_out_done(const struct exec *x);
 
 /* exec-in.c */
 void exec_in_open(struct exec *x, int fd);
 void exec_in_close(struct exec *x);
+/* Input of a session's viewer, written in the order it came. */
+void exec_in_push(struct exec *x, const void *data, size_t len);
 
 #endif

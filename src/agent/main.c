@@ -21,6 +21,7 @@
 #include "agent.h"
 #include "disk.h"
 #include "log.h"
+#include "session.h"
 #include "token.h"
 #include "units.h"
 #include "watch.h"
@@ -477,6 +478,7 @@ int main(int argc, char **argv)
 		;
 	rc = 0;
 out:
+	session_free_all();
 	if (agent.ctx)
 		lws_context_destroy(agent.ctx);
 	/* Only sockets we made: not another agent's, not what we refused. */

@@ -14,10 +14,12 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "attach.h"
 #include "config.h"
 #include "units.h"
-#include "envlist.h"
 #include "events.h"
+#include "exec-opts.h"
+#include "failure.h"
 #include "fdio.h"
 #include "sbx.h"
 #include "target.h"
@@ -25,11 +27,6 @@
 #include "watch.h"
 #include "xmalloc.h"
 
-enum {
-	OPT_TOKEN_FILE = 256, OPT_CA_FILE, OPT_ENV_FILE, OPT_TIMEOUT, OPT_KILL_GRACE, OPT_TIME,
-	OPT_STDIN_FILE, OPT_STDIN_DATA, OPT_RLIMIT, OPT_ROWS, OPT_COLS, OPT_JSON,
-	OPT_OUTPUT_LIMIT, OPT_KEEPALIVE, OPT_MOUNT,
-};
 
 static const struct cmd_opt exec_opts[] = {
 	{"interactive", 'i', NULL, "send our stdin to the command (EOF closes its stdin)"},
@@ -52,6 +49,8 @@ static const struct cmd_opt exec_opts[] = {
 	{"token-file", OPT_TOKEN_FILE, "FILE", "bearer token for the agent (else $SBX_TOKEN)"},
 	{"ca-file", OPT_CA_FILE, "FILE", "trust this PEM CA for wss:// (else the system's)"},
 	{"keepalive", OPT_KEEPALIVE, "SECS", "ping a silent agent after SECS, give up after 3 x SECS (default 20)"},
+	{"detach-keys", OPT_DETACH_KEYS, "KEYS", "with -it on a terminal: keys that detach (default ctrl-]; \"\" for none)"},
+	{"reconnect", OPT_RECONNECT, "DURATION", "with -it on a terminal: retry a lost connection this long (default 30s; 0: never)"},
 	{"help", 'h', NULL, "show this help"},
 	{0},
 };
@@ -213,33 +212,7 @@ static void on_failed(struct sbx_exec *x, void *arg, const struct msg_failed *f)
 	(void)x;
 	if (r->json)
 		events_failed(f);
-	switch (f->kind) {
-	case FAIL_NOT_FOUND:
-		fprintf(stderr, "sbx: %s (command not found)\n", f->message);
-		run_end(arg, EXIT_NOT_FOUND);
-		break;
-	case FAIL_PERMISSION:
-		fprintf(stderr, "sbx: %s (cannot execute)\n", f->message);
-		run_end(arg, EXIT_CANNOT_RUN);
-		break;
-	case FAIL_BAD_CWD:
-		fprintf(stderr, "sbx: working directory %s\n", f->message);
-		run_end(arg, EXIT_SBX);
-		break;
-	case FAIL_BAD_USER:
-		fprintf(stderr, "sbx: user: %s\n", f->message);
-		run_end(arg, EXIT_SBX);
-		break;
-	case FAIL_BAD_MOUNT:
-		fprintf(stderr, "sbx: --mount: %s\n", f->message);
-		run_end(arg, EXIT_SBX);
-		break;
-	default:
-		fprintf(stderr, "sbx: could not start the command at stage %s: %s\n",
-			f->stage, f->message ? f->message : strerror(f->err));
-		run_end(arg, EXIT_CANNOT_RUN);
-		break;
-	}
+	run_end(arg, failure_report(f));
 }
 
 /* The remote command closed its stdin: stop reading ours and let go of
@@ -344,23 +317,6 @@ static int watch_signals(struct run *r)
 	return watch_new(sbx_client_vhost(r->cl), fd, &signal_ops, r) ? 0 : -1;
 }
 
-struct exec_opts {
-	const char *token_file;
-	const char *ca_file;
-	const char *timeout_text;
-	int interactive;
-	const char *stdin_file;
-	const char *stdin_data;
-	int in_fd; /* what feeds the command's stdin: -1 for none */
-	int show_time;
-	int json;
-	unsigned keepalive; /* 0: libsbx's default */
-	int winch;          /* -t with our size: follow its changes */
-	int raw;            /* -t -i on a terminal: it goes raw */
-	struct envlist env;
-	struct msg_mount mounts[PROTO_MAX_MOUNTS];
-	char *mount_text[PROTO_MAX_MOUNTS]; /* what the fields point into */
-};
 
 static int run_exec(const char *target, const char *token, struct msg_exec *req,
 		    const struct exec_opts *o)
@@ -424,6 +380,20 @@ static void tty_default_size(struct msg_exec *req, struct exec_opts *o)
 		req->cols = ws.ws_col ? ws.ws_col : 80;
 }
 
+/* An interactive terminal: the command runs as a session, detachable. */
+static int exec_attached(const char *name, const struct target *t, const char *token,
+			 struct msg_exec *req, struct exec_opts *o)
+{
+	struct attach_opts a = {.url = t->url, .token = token, .ca_file = t->ca_file,
+				.target = name, .keepalive = o->keepalive, .req = req,
+				.keys = o->keys, .reconnect_ms = o->reconnect_ms,
+				.timeout_text = o->timeout_text};
+
+	req->session = 1;
+	req->stdin_mode = STDIN_PIPE;
+	return attach_run(&a);
+}
+
 /* TARGET (a URL, a local sandbox or a configured one) with its token and
  * CA file, the config's defaults, then the run. */
 static int exec_reach(const char *name, struct msg_exec *req, struct exec_opts *o)
@@ -439,22 +409,14 @@ static int exec_reach(const char *name, struct msg_exec *req, struct exec_opts *
 	}
 	if (!o->keepalive)
 		o->keepalive = cfg.keepalive;
+	rc = attach_keys(o->detach_keys, &cfg, &o->keys);
 	config_free(&cfg);
-	if (target_resolve(name, o->token_file, o->ca_file, &t, err, sizeof err) < 0) {
-		fprintf(stderr, "sbx: %s\n", err);
+	if (rc < 0)
 		return EXIT_SBX;
-	}
+	if (target_reach(name, o->token_file, o->ca_file, &t, &token) < 0)
+		return EXIT_SBX;
 	o->ca_file = t.ca_file;
-	if (o->ca_file && access(o->ca_file, R_OK) < 0) {
-		fprintf(stderr, "sbx: cannot read CA file %s: %s\n", o->ca_file, strerror(errno));
-		target_free(&t);
-		return EXIT_SBX;
-	}
-	if (target_token(t.token_file, &token) < 0) {
-		target_free(&t);
-		return EXIT_SBX;
-	}
-	rc = run_exec(t.url, token, req, o);
+	rc = o->raw ? exec_attached(name, &t, token, req, o) : run_exec(t.url, token, req, o);
 	free(token);
 	target_free(&t);
 	return rc;
@@ -613,8 +575,15 @@ static int bad_duration(const struct cmd_entry *cmd, const char *text)
 
 /* One option into o and req: 0, 1 when --help was shown, or an exit
  * status for a bad one (its message printed). */
-static int exec_option(const struct cmd_entry *cmd, int c, char **argv,
-		       struct exec_opts *o, struct msg_exec *req)
+void exec_opts_free(struct exec_opts *o)
+{
+	envlist_free(&o->env);
+	for (size_t i = 0; i < PROTO_MAX_MOUNTS; i++)
+		free(o->mount_text[i]);
+}
+
+int exec_option(const struct cmd_entry *cmd, int c, char **argv, struct exec_opts *o,
+		struct msg_exec *req)
 {
 	char err[300];
 
@@ -679,6 +648,11 @@ static int exec_option(const struct cmd_entry *cmd, int c, char **argv,
 		return 0;
 	case OPT_RLIMIT:
 		return rlimit_add(req, optarg, err, sizeof err) < 0 ? cmd_usage_error(cmd, "%s", err) : 0;
+	case OPT_DETACH_KEYS:
+		o->detach_keys = optarg;
+		return 0;
+	case OPT_RECONNECT:
+		return duration_parse(optarg, &o->reconnect_ms) < 0 ? bad_duration(cmd, optarg) : 0;
 	case 'h':
 		cmd_help(cmd);
 		return 1;
@@ -689,7 +663,7 @@ static int exec_option(const struct cmd_entry *cmd, int c, char **argv,
 
 static int exec_main(const struct cmd_entry *cmd, int argc, char **argv, int shell)
 {
-	struct exec_opts o = {0};
+	struct exec_opts o = {.reconnect_ms = ATTACH_RECONNECT_MS};
 	struct msg_exec req = {0};
 	char *shell_args[] = {"-c", NULL, NULL};
 	int c, rc = 0;
@@ -700,9 +674,7 @@ static int exec_main(const struct cmd_entry *cmd, int argc, char **argv, int she
 		rc = exec_finish(cmd, argc, argv, shell, &o, &req, shell_args);
 	else if (rc == 1)
 		rc = 0; /* --help */
-	envlist_free(&o.env);
-	for (size_t i = 0; i < PROTO_MAX_MOUNTS; i++)
-		free(o.mount_text[i]);
+	exec_opts_free(&o);
 	return rc;
 }
 

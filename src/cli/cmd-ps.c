@@ -35,16 +35,36 @@ static void age(char *buf, size_t len, int64_t started_ms)
 	age_format(buf, len, s < 0 ? 0 : (long long)s);
 }
 
+/* running, or how a session's process ended: "exited 3", "killed TERM". */
+static void state(char *buf, size_t len, const struct msg_exec_info *x)
+{
+	const char *name = x->signo ? sig_name(x->signo) : NULL;
+
+	if (!x->exited)
+		snprintf(buf, len, "running");
+	else if (x->signo && name)
+		snprintf(buf, len, "killed %s", name);
+	else if (x->signo)
+		snprintf(buf, len, "killed %d", x->signo);
+	else
+		snprintf(buf, len, "exited %d", x->code);
+}
+
+/* Sessions add their size, attached clients and state. */
 static void print_table(const struct msg_execs *l)
 {
-	char when[32];
+	char when[32], size[16], att[12], st[32];
 
-	printf("%-6s %-8s %-5s %-4s %-6s %s\n", "EXEC", "PID", "VIA", "TTY", "AGE", "COMMAND");
+	printf("%-6s %-8s %-5s %-4s %-6s %-9s %-4s %-10s %s\n", "EXEC", "PID", "VIA", "TTY", "AGE",
+	       "SIZE", "ATT", "STATE", "COMMAND");
 	for (size_t i = 0; i < l->n; i++) {
 		const struct msg_exec_info *x = &l->v[i];
 		age(when, sizeof when, x->started_at_ms);
-		printf("%-6u %-8lld %-5s %-4s %-6s %s", x->exec, (long long)x->pid,
-		       x->via ? x->via : "?", x->tty ? "yes" : "-", when, x->cmd);
+		snprintf(size, sizeof size, x->session ? "%ux%u" : "-", x->cols, x->rows);
+		snprintf(att, sizeof att, x->session ? "%u" : "-", x->attached);
+		state(st, sizeof st, x);
+		printf("%-6u %-8lld %-5s %-4s %-6s %-9s %-4s %-10s %s", x->exec, (long long)x->pid,
+		       x->via ? x->via : "?", x->tty ? "yes" : "-", when, size, att, st, x->cmd);
 		for (size_t k = 0; k < x->nargs; k++)
 			printf(" %s", x->args[k]);
 		putchar('\n');
@@ -58,10 +78,22 @@ static int print_json(const struct msg_execs *l)
 		json_t *args = json_array();
 		for (size_t k = 0; k < x->nargs; k++)
 			json_array_append_new(args, json_string(x->args[k]));
-		if (events_emit(json_pack("{s:I,s:I,s:s,s:o,s:I,s:b,s:s}", "exec", (json_int_t)x->exec,
-					  "pid", (json_int_t)x->pid, "cmd", x->cmd, "args", args,
-					  "started_at_ms", (json_int_t)x->started_at_ms, "tty",
-					  x->tty, "via", x->via ? x->via : "")) < 0)
+		json_t *o = json_pack("{s:I,s:I,s:s,s:o,s:I,s:b,s:s,s:b}", "exec", (json_int_t)x->exec,
+				      "pid", (json_int_t)x->pid, "cmd", x->cmd, "args", args,
+				      "started_at_ms", (json_int_t)x->started_at_ms, "tty", x->tty,
+				      "via", x->via ? x->via : "", "session", x->session);
+		if (x->session) {
+			json_object_set_new(o, "attached", json_integer(x->attached));
+			json_object_set_new(o, "rows", json_integer(x->rows));
+			json_object_set_new(o, "cols", json_integer(x->cols));
+			json_object_set_new(o, "state", json_string(x->exited ? "exited" : "running"));
+		}
+		if (x->exited) {
+			json_object_set_new(o, x->signo ? "signal" : "code",
+					    json_integer(x->signo ? x->signo : x->code));
+			json_object_set_new(o, "ended_at_ms", json_integer(x->ended_at_ms));
+		}
+		if (events_emit(o) < 0)
 			return -1;
 	}
 	return 0;

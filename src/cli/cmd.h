@@ -31,6 +31,7 @@ struct cmd_entry {
 };
 
 extern const struct cmd_entry cmd_exec_entry;
+extern const struct cmd_entry cmd_attach_entry;
 extern const struct cmd_entry cmd_shell_entry;
 extern const struct cmd_entry cmd_ps_entry;
 extern const struct cmd_entry cmd_kill_entry;

@@ -14,6 +14,7 @@
 
 static const struct cmd_entry *const cmds[] = {
 	&cmd_exec_entry,
+	&cmd_attach_entry,
 	&cmd_shell_entry,
 	&cmd_ps_entry,
 	&cmd_kill_entry,

@@ -3,6 +3,7 @@
  * by every command that takes a TARGET (exec, shell, ps, kill).
  */
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,27 @@ int target_token(const char *file, char **token)
 	}
 	if (env && *env)
 		*token = xstrdup(env);
+	return 0;
+}
+
+int target_reach(const char *arg, const char *token_file, const char *ca_file,
+		 struct target *t, char **token)
+{
+	char err[1024];
+
+	if (target_resolve(arg, token_file, ca_file, t, err, sizeof err) < 0) {
+		fprintf(stderr, "sbx: %s\n", err);
+		return -1;
+	}
+	if (t->ca_file && access(t->ca_file, R_OK) < 0) {
+		fprintf(stderr, "sbx: cannot read CA file %s: %s\n", t->ca_file, strerror(errno));
+		target_free(t);
+		return -1;
+	}
+	if (target_token(t->token_file, token) < 0) {
+		target_free(t);
+		return -1;
+	}
 	return 0;
 }
 

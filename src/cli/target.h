@@ -46,6 +46,11 @@ int target_resolve(const char *arg, const char *token_file, const char *ca_file,
 		   struct target *t, char *err, size_t errlen);
 void target_free(struct target *t);
 
+/* For the commands that run their own loop (exec, attach): TARGET
+ * resolved, its CA file checked and its token read; -1 after printing
+ * why not. target_free *t and free *token after. */
+int target_reach(const char *arg, const char *token_file, const char *ca_file,
+		 struct target *t, char **token);
 /* *token is NULL or malloc'd; -1 after printing why it cannot be read. */
 int target_token(const char *file, char **token);
 /* TARGET resolved and connected, or NULL after printing why (the caller

@@ -58,6 +58,11 @@ struct lws_vhost *sbx_client_vhost(struct sbx_client *cl)
 	return cl->vh;
 }
 
+struct lws_context *sbx_client_context(struct sbx_client *cl)
+{
+	return cl->ctx;
+}
+
 int sbx_client_run(struct sbx_client *cl)
 {
 	while (!cl->stop && lws_service(cl->ctx, 0) >= 0)

@@ -30,7 +30,9 @@ struct sbx_exec {
 	int hold;
 	int stdin_closed;
 	int started;
-	uint32_t number; /* the agent's, from started */
+	int attaching;   /* an attach, not an exec */
+	uint64_t screen_off;
+	uint32_t number; /* the agent's, from started (a session's, from attached) */
 };
 
 uint32_t sbx_exec_id(const struct sbx_exec *x)
@@ -89,7 +91,39 @@ struct sbx_exec *sbx_exec_start(struct sbx_conn *c, const struct msg_exec *req,
 	return x;
 }
 
+struct sbx_exec *sbx_exec_attach(struct sbx_conn *c, const struct msg_attach *a,
+				 const struct sbx_exec_ops *ops, void *arg)
+{
+	struct sbx_exec *x = xcalloc(1, sizeof *x);
+	struct msg m = {.type = MSG_ATTACH};
+
+	x->conn = c;
+	x->ops = ops;
+	x->arg = arg;
+	x->id = conn_new_id(c);
+	x->attaching = 1;
+	x->stdin_closed = a->read_only;
+	x->in_credit = PROTO_STDIN_WINDOW;
+	x->number = a->session;
+	x->next = c->execs;
+	c->execs = x;
+	m.id = x->id;
+	m.u.attach = *a;
+	conn_push(c, &m);
+	return x;
+}
+
+uint64_t sbx_exec_output_offset(const struct sbx_exec *x)
+{
+	return x->out_off[0];
+}
+
 static void push_simple(struct sbx_exec *x, enum msg_type type, int signo);
+
+void sbx_exec_detach(struct sbx_exec *x)
+{
+	push_simple(x, MSG_DETACH, 0);
+}
 
 /* Sends queued stdin as far as the credit goes; then a pending close. */
 static void in_flush(struct sbx_exec *x)
@@ -226,6 +260,17 @@ void exec_on_message(struct sbx_conn *c, const struct msg *m)
 			x->ops->failed(x, x->arg, &m->u.failed);
 		unlink_free(x);
 		break;
+	case MSG_ATTACHED:
+		x->started = 1;
+		x->out_off[0] = m->u.attached.offset;
+		if (x->ops->attached)
+			x->ops->attached(x, x->arg, &m->u.attached);
+		break;
+	case MSG_DETACHED:
+		if (x->ops->detached)
+			x->ops->detached(x, x->arg);
+		unlink_free(x);
+		break;
 	case MSG_WINDOW:
 		on_window(x, m->u.window.bytes);
 		break;
@@ -240,7 +285,8 @@ void exec_on_message(struct sbx_conn *c, const struct msg *m)
 			x->ops->error(x, x->arg, m->u.error.code, m->u.error.message);
 		/* The exec message itself was refused: it will never run. */
 		if (!x->started && (m->u.error.code == PERR_BAD_MESSAGE ||
-				    m->u.error.code == PERR_TOO_MANY_EXECS))
+				    m->u.error.code == PERR_TOO_MANY_EXECS ||
+				    (x->attaching && m->u.error.code == PERR_UNKNOWN_EXEC)))
 			unlink_free(x);
 		break;
 	default:
@@ -256,6 +302,15 @@ void exec_on_frame(struct sbx_conn *c, const struct frame *f)
 
 	if (x == NULL || f->kind == FRAME_STDIN)
 		return;
+	if (f->kind == FRAME_SCREEN) {
+		/* A repaint: outside the output's offsets and credit. */
+		if (f->offset == 0)
+			x->screen_off = 0;
+		x->screen_off += f->len;
+		if (x->ops->output)
+			x->ops->output(x, x->arg, f->kind, f->data, f->len);
+		return;
+	}
 	if (f->offset != x->out_off[k]) {
 		snprintf(buf, sizeof buf, "%s jumped from byte %llu to %llu: output lost",
 			 frame_kind_name(f->kind), (unsigned long long)x->out_off[k],

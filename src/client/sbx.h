@@ -13,6 +13,7 @@
 #include "proto.h"
 
 struct lws_vhost;
+struct lws_context;
 struct sbx_client;
 struct sbx_conn;
 struct sbx_exec;
@@ -31,6 +32,8 @@ void sbx_client_free(struct sbx_client *cl);
 void sbx_client_set_keepalive(struct sbx_client *cl, unsigned secs);
 /* Where callers adopt their own fds (see watch.h). */
 struct lws_vhost *sbx_client_vhost(struct sbx_client *cl);
+/* For timers of the caller's own (lws_sul_schedule). */
+struct lws_context *sbx_client_context(struct sbx_client *cl);
 
 struct sbx_conn_ops {
 	/* The agent said hello; execs may already have been queued. */
@@ -76,11 +79,24 @@ struct sbx_exec_ops {
 	/* Stdin waiting for the agent's credit fell back under SBX_QUEUE_LOW
 	 * after passing SBX_QUEUE_HIGH: a good time to read more input. */
 	void (*stdin_drained)(struct sbx_exec *x, void *arg);
+	/* Sessions: attached to one (sbx_exec_attach); FRAME_SCREEN output,
+	 * screen_bytes of it, repaints the screen before its output goes on. */
+	void (*attached)(struct sbx_exec *x, void *arg, const struct msg_attached *a);
+	/* Detached as asked (sbx_exec_detach): the last callback. */
+	void (*detached)(struct sbx_exec *x, void *arg);
 };
 
 /* Queues the exec; req is copied into the message at once. */
 struct sbx_exec *sbx_exec_start(struct sbx_conn *c, const struct msg_exec *req,
 				const struct sbx_exec_ops *ops, void *arg);
+/* Attaches to a session (an exec started with session set, numbered
+ * a->session); a->resume and a->offset continue a dropped attachment. */
+struct sbx_exec *sbx_exec_attach(struct sbx_conn *c, const struct msg_attach *a,
+				 const struct sbx_exec_ops *ops, void *arg);
+/* Leaves the session running; detached follows. */
+void sbx_exec_detach(struct sbx_exec *x);
+/* The offset of the next output byte: what to resume from. */
+uint64_t sbx_exec_output_offset(const struct sbx_exec *x);
 uint32_t sbx_exec_id(const struct sbx_exec *x);
 /* The agent-wide number of a started exec (for sbx_conn_signal_exec from
  * any connection, and `sbx kill`); 0 before started. */

@@ -11,7 +11,7 @@ for _ in $(seq 50); do [ "$("$SBX" ps "$SOCK" | wc -l)" -ge 4 ] && break; sleep 
 
 table=$("$SBX" ps "$SOCK")
 check "ps: a header and three commands" 4 "$(printf '%s\n' "$table" | wc -l)"
-check_match "ps: the header" '^EXEC +PID +VIA +TTY +AGE +COMMAND$' "$(printf '%s\n' "$table" | head -n1)"
+check_match "ps: the header" '^EXEC +PID +VIA +TTY +AGE +SIZE +ATT +STATE +COMMAND$' "$(printf '%s\n' "$table" | head -n1)"
 check_match "ps: a command of another client, with its arguments" ' ws .* sleep 1005$' "$table"
 check_match "ps: one from POST /v1/exec" ' http .* sleep 1007$' "$table"
 json=$("$SBX" ps --json "$SOCK")

@@ -26,7 +26,7 @@ wait_for() {
 }
 pane() {
 	$TM kill-session -t t 2>/dev/null
-	$TM new-session -d -s t -x 100 -y 30 "sh -c '$SBX exec -it $SOCK env PS1=remote\\$\\  sh;
+	$TM new-session -d -s t -x 100 -y 30 "sh -c '$SBX exec -it ${1:-} $SOCK env PS1=remote\\$\\  sh;
 		echo rc=\$?; stty -a | grep -o -- \"-\\?icanon\\|-\\?echo \" | tr -d \" \\n\"; echo :stty; sleep 60'"
 	wait_for '^remote\$' || fail "no remote prompt"
 }
@@ -56,16 +56,18 @@ keys 'exit 7' Enter
 wait_for '^rc=7$' && pass "sbx exits with the remote shell's status" || fail "exit status"
 restored "after exit"
 
-# The agent dies under us: sbx leaves with an error, the terminal restored.
-pane
+# The agent dies under us: sbx retries for --reconnect, then leaves with
+# an error, the terminal restored.
+pane "--reconnect 1s"
 kill -KILL "$APID"
+wait_for 'reconnecting' && pass "a lost agent: sbx says it is reconnecting" || fail "no notice"
 wait_for '^sbx: lost the connection' && pass "a lost agent is reported, on a line of its own" ||
 	fail "lost agent"
 wait_for '^rc=125$' && pass "and sbx exits 125" || fail "exit status after a lost agent"
 restored "after the agent died"
 
-# sbx ended by signals: HUP is passed on and ends the remote shell; TERM,
-# which an interactive shell ignores, ends sbx the second time.
+# sbx ended by signals: HUP and TERM detach, the session goes on (attach.sh
+# tests returning to it).
 start_agent bHUP
 pane
 pkill -HUP -f -- "^$SBX exec -it $SOCK" || true
@@ -73,8 +75,7 @@ restored "after SIGHUP"
 start_agent bTERM
 pane
 pkill -TERM -f -- "^$SBX exec -it $SOCK" || true
-sleep 0.3
-pkill -TERM -f -- "^$SBX exec -it $SOCK" || true
-wait_for '^rc=143$' && pass "a second SIGTERM ends sbx (143)" || fail "second SIGTERM"
-restored "after SIGTERM twice"
+wait_for '^rc=143$' && pass "SIGTERM detaches sbx exec -it (143)" || fail "SIGTERM"
+wait_for 'sbx attach --session [0-9]+ ' && pass "and says how to return" || fail "hint"
+restored "after SIGTERM"
 finish

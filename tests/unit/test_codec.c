@@ -89,6 +89,7 @@ static void exec_assert_equal(const struct msg_exec *w, const struct msg_exec *g
 		strv_assert_equal("env", w->env, w->nenv, g->env, g->nenv);
 	}
 	assert_int_equal(w->stdin_mode, g->stdin_mode);
+	assert_int_equal(w->session, g->session);
 	assert_int_equal(w->nmounts, g->nmounts);
 	for (size_t i = 0; i < w->nmounts; i++) {
 		str_assert_equal("mount key", w->mounts[i].key, g->mounts[i].key);
@@ -149,6 +150,14 @@ static void msg_assert_equal(const struct msg *w, const struct msg *g)
 			assert_int_equal(a->started_at_ms, b->started_at_ms);
 			assert_int_equal(a->tty, b->tty);
 			str_assert_equal("via", a->via, b->via);
+			assert_int_equal(a->session, b->session);
+			assert_int_equal(a->attached, b->attached);
+			assert_int_equal(a->rows, b->rows);
+			assert_int_equal(a->cols, b->cols);
+			assert_int_equal(a->exited, b->exited);
+			assert_int_equal(a->code, b->code);
+			assert_int_equal(a->signo, b->signo);
+			assert_int_equal(a->ended_at_ms, b->ended_at_ms);
 		}
 		break;
 	case MSG_SIGNAL_EXEC:
@@ -159,6 +168,12 @@ static void msg_assert_equal(const struct msg *w, const struct msg *g)
 		break;
 	case MSG_WINDOW:
 		assert_int_equal(w->u.window.bytes, g->u.window.bytes);
+		break;
+	case MSG_ATTACH:
+		assert_memory_equal(&w->u.attach, &g->u.attach, sizeof w->u.attach);
+		break;
+	case MSG_ATTACHED:
+		assert_memory_equal(&w->u.attached, &g->u.attached, sizeof w->u.attached);
 		break;
 	case MSG_RESIZE:
 		assert_int_equal(w->u.resize.rows, g->u.resize.rows);
@@ -193,6 +208,9 @@ static const struct rt_row rt_rows[] = {
 	{"hello limits at 2^32-1", {.type = MSG_HELLO,
 		.u.hello = {1, "x", UINT32_MAX, UINT32_MAX, 0}}},
 	{"hello without software", {.type = MSG_HELLO, .u.hello = {1, NULL, 0, 7, 0}}},
+	{"exec of a session", {.type = MSG_EXEC, .id = 1, .u.exec = {
+		.cmd = "sh", .args = (char *[]){NULL}, .tty = 1, .rows = 24, .cols = 80,
+		.stdin_mode = STDIN_PIPE, .session = 1}}},
 	{"exec with args cwd env stdin pipe", {.type = MSG_EXEC, .id = 1, .u.exec = {
 		.cmd = "/bin/sh",
 		.args = (char *[]){"-c", "echo \"$X\" 'q' \\ done", "",
@@ -226,8 +244,20 @@ static const struct rt_row rt_rows[] = {
 	{"resize at the limits", {.type = MSG_RESIZE, .id = 9, .u.resize = {65535, 1}}},
 	{"execs, none", {.type = MSG_EXECS, .id = 9, .u.execs = {(struct msg_exec_info[]){{0}}, 0}}},
 	{"execs, two", {.type = MSG_EXECS, .id = 9, .u.execs = {(struct msg_exec_info[]){
-		{1, 100, "sleep", (char *[]){"30", NULL}, 1, 1796155063512, 0, "ws"},
-		{UINT32_MAX, INT32_MAX, "sh", (char *[]){NULL}, 0, 0, 1, "http"}}, 2}}},
+		{1, 100, "sleep", (char *[]){"30", NULL}, 1, 1796155063512, 0, "ws", 0, 0, 0, 0, 0, 0, 0, 0},
+		{UINT32_MAX, INT32_MAX, "sh", (char *[]){NULL}, 0, 0, 1, "http", 0, 0, 0, 0, 0, 0, 0, 0}}, 2}}},
+	{"execs, a running and an exited session", {.type = MSG_EXECS, .id = 9, .u.execs = {(struct msg_exec_info[]){
+		{3, 100, "bash", (char *[]){NULL}, 0, 1796155063512, 1, "ws", 1, 2, 40, 120, 0, 0, 0, 0},
+		{4, 101, "vi", (char *[]){"x", NULL}, 1, 1796155063512, 1, "ws", 1, 0, 24, 80, 1, 0, 9,
+		 1796155069999}}, 2}}},
+	{"attach, fresh", {.type = MSG_ATTACH, .id = 2, .u.attach = {7, 24, 80, 0, 0, 0}}},
+	{"attach, read-only, its size not given", {.type = MSG_ATTACH, .id = 2, .u.attach = {7, 0, 0, 1, 0, 0}}},
+	{"attach, resuming at 0", {.type = MSG_ATTACH, .id = 2, .u.attach = {7, 24, 80, 0, 1, 0}}},
+	{"attach, resuming far on", {.type = MSG_ATTACH, .id = 2, .u.attach = {UINT32_MAX, 65535, 65535, 0, 1, INT64_MAX}}},
+	{"attached", {.type = MSG_ATTACHED, .id = 2, .u.attached = {7, 4242, 123456, 0, 999, 24, 80}}},
+	{"attached after a loss", {.type = MSG_ATTACHED, .id = 2, .u.attached = {7, 4242, 1 << 30, 5000, 10, 1, 1}}},
+	{"detach", {.type = MSG_DETACH, .id = 2}},
+	{"detached", {.type = MSG_DETACHED, .id = 2}},
 	{"signal_exec", {.type = MSG_SIGNAL_EXEC, .id = 3, .u.signal_exec = {17, SIGTERM, 0}}},
 	{"signaled", {.type = MSG_SIGNALED, .id = 3, .u.signal_exec = {17, 0, 4242}}},
 	{"window at the largest grant", {.type = MSG_WINDOW, .id = 5, .u.window = {PROTO_MAX_WINDOW}}},
@@ -441,6 +471,16 @@ struct bad_row {
 static const struct bad_row bad_rows[] = {
 	/* An exec field v1 does not know would change what runs if ignored. */
 	FIELD("exec tty without cols", EXEC(",'tty':{'rows':24}"), TO_A, "tty"),
+	FIELD("exec session without tty", EXEC(",'session':true"), TO_A, "session"),
+	FIELD("exec session not a boolean", EXEC(",'session':1,'tty':{'rows':2,'cols':2}"), TO_A, "session"),
+	FIELD("attach without session", "{'type':'attach','id':1}", TO_A, "session"),
+	FIELD("attach of session 0", "{'type':'attach','id':1,'session':0}", TO_A, "session"),
+	FIELD("attach with rows only", "{'type':'attach','id':1,'session':2,'rows':24}", TO_A, "rows"),
+	FIELD("attach at a negative offset", "{'type':'attach','id':1,'session':2,'offset':-1}", TO_A, "offset"),
+	FIELD("attach read_only not a boolean", "{'type':'attach','id':1,'session':2,'read_only':1}", TO_A, "read_only"),
+	FIELD("attached without pid", "{'type':'attached','id':1,'session':2,'rows':1,'cols':1}", TO_C, "pid"),
+	BAD("attach sent to a client", "{'type':'attach','id':1,'session':2}", TO_C, PERR_UNKNOWN_TYPE),
+	BAD("detached sent to an agent", "{'type':'detached','id':1}", TO_A, PERR_UNKNOWN_TYPE),
 	FIELD("exec tty not an object", EXEC(",'tty':true"), TO_A, "tty"),
 	FIELD("exec tty rows 0", EXEC(",'tty':{'rows':0,'cols':80}"), TO_A, "tty"),
 	FIELD("exec unknown field privileged", EXEC(",'privileged':true"), TO_A, "privileged"),

@@ -213,6 +213,10 @@ static const struct type_row type_rows[MSG__COUNT] = {
 	{MSG_SIGNAL_EXEC, "signal_exec", DIR_TO_AGENT},
 	{MSG_SIGNALED, "signaled", DIR_TO_CLIENT},
 	{MSG_RESIZE, "resize", DIR_TO_AGENT},
+	{MSG_ATTACH, "attach", DIR_TO_AGENT},
+	{MSG_ATTACHED, "attached", DIR_TO_CLIENT},
+	{MSG_DETACH, "detach", DIR_TO_AGENT},
+	{MSG_DETACHED, "detached", DIR_TO_CLIENT},
 };
 
 static void type_test(void **state)
@@ -238,7 +242,8 @@ static void kinds_test(void **state)
 	assert_string_equal(fail_kind_name(FAIL_BAD_USER), "bad_user");
 	assert_string_equal(fail_kind_name(FAIL_SPAWN), "spawn");
 	assert_string_equal(fail_kind_name(FAIL__COUNT), "spawn");
-	assert_int_equal(FRAME__COUNT, 3);
+	assert_int_equal(FRAME__COUNT, 4);
+	assert_string_equal(frame_kind_name(FRAME_SCREEN), "screen");
 	assert_string_equal(frame_kind_name(FRAME_STDIN), "stdin");
 	assert_string_equal(frame_kind_name(FRAME_STDOUT), "stdout");
 	assert_string_equal(frame_kind_name(FRAME_STDERR), "stderr");

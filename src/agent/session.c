@@ -1,0 +1,500 @@
+/*
+ * session.c: sessions and their viewers; see session.h. The PTY's output
+ * goes into a ring and into the session's screen; each viewer is sent the
+ * ring from its own offset, within its credit. While a viewer is attached
+ * the PTY is read only as fast as the slowest viewer takes it (nothing is
+ * lost); with none attached it is read freely, the ring keeps the last
+ * SESSION_RING bytes, and the screen keeps the rest of what matters.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "exec.h"
+#include "log.h"
+#include "screen.h"
+#include "session.h"
+#include "xmalloc.h"
+
+/* A viewer's frames waiting in its connection's queue, at most. */
+#define VIEWER_QUEUED (1024 * 1024)
+
+struct viewer {
+	struct viewer *next;
+	struct session *s;
+	struct conn *conn;
+	uint32_t id;
+	uint64_t sent;   /* output offset sent up to */
+	int64_t credit;  /* with conn->window: bytes it takes */
+	size_t queued;
+	uint16_t rows, cols; /* 0: no say in the size */
+	int read_only;
+	int stalled;     /* its connection paused for our stdin backlog */
+	uint64_t in_off; /* its stdin, received */
+};
+
+struct session {
+	struct session *next;
+	uint32_t serial;
+	pid_t pid;
+	char **argv;
+	int64_t started_at_ms, ended_at_ms;
+	struct exec *x; /* NULL once the process is gone */
+	struct screen *screen;
+	unsigned char *ring; /* output [head - held, head) at ring[offset % cap] */
+	uint64_t head;
+	uint16_t rows, cols;
+	struct viewer *viewers;
+	int stalled;
+	int over;
+	struct msg exited;
+	lws_sorted_usec_list_t expire_sul;
+};
+
+static struct session *sessions;
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t ring_start(const struct session *s)
+{
+	return s->head > SESSION_RING ? s->head - SESSION_RING : 0;
+}
+
+static void ring_put(struct session *s, const unsigned char *p, size_t len)
+{
+	while (len) {
+		size_t at = (size_t)(s->head % SESSION_RING), n = SESSION_RING - at;
+
+		if (n > len)
+			n = len;
+		memcpy(s->ring + at, p, n);
+		s->head += n, p += n, len -= n;
+	}
+}
+
+struct viewer *viewer_find(struct conn *c, uint32_t id)
+{
+	for (struct session *s = sessions; s; s = s->next)
+		for (struct viewer *v = s->viewers; v; v = v->next)
+			if (v->conn == c && v->id == id)
+				return v;
+	return NULL;
+}
+
+struct session *session_by_serial(uint32_t n)
+{
+	for (struct session *s = sessions; s; s = s->next)
+		if (s->serial == n)
+			return s;
+	return NULL;
+}
+
+static void exec_poke(struct session *s)
+{
+	if (s->x)
+		exec_out_update(s->x);
+}
+
+static void viewer_free(struct viewer *v)
+{
+	struct viewer **p;
+
+	for (p = &v->s->viewers; *p; p = &(*p)->next)
+		if (*p == v) {
+			*p = v->next;
+			break;
+		}
+	if (v->stalled)
+		conn_stall(v->conn, 0);
+	v->conn->nexecs--;
+	free(v);
+}
+
+static void viewer_send(struct viewer *v, enum frame_kind kind, uint64_t off, const void *p,
+			size_t n)
+{
+	outq_push_data(&v->conn->q, kind, v->id, off, p, n);
+	v->queued += n + PROTO_FRAME_HDR;
+	lws_callback_on_writable(v->conn->wsi);
+}
+
+/* Sends what the ring holds past v->sent, within credit and queue room;
+ * after the last byte of an exited session, its exited. Returns 0 if the
+ * viewer is gone. */
+static int viewer_pump(struct viewer *v)
+{
+	struct session *s = v->s;
+	int keep = v->conn->window != 0;
+
+	while (v->sent < s->head && v->queued < VIEWER_QUEUED && (!keep || v->credit > 0)) {
+		size_t at = (size_t)(v->sent % SESSION_RING), n = SESSION_RING - at;
+
+		if (n > s->head - v->sent)
+			n = (size_t)(s->head - v->sent);
+		if (n > PROTO_MAX_DATA)
+			n = PROTO_MAX_DATA;
+		if (keep && (int64_t)n > v->credit)
+			n = (size_t)v->credit;
+		viewer_send(v, FRAME_STDOUT, v->sent, s->ring + at, n);
+		v->sent += n;
+		v->credit -= keep ? (int64_t)n : 0;
+	}
+	if (s->over && v->sent == s->head) {
+		s->exited.id = v->id;
+		conn_send(v->conn, &s->exited);
+		viewer_free(v);
+		return 0;
+	}
+	return 1;
+}
+
+static void session_pump(struct session *s)
+{
+	struct viewer *v, *next;
+
+	for (v = s->viewers; v; v = next) {
+		next = v->next;
+		viewer_pump(v);
+	}
+	exec_poke(s);
+}
+
+int session_may_read(const struct session *s)
+{
+	for (const struct viewer *v = s->viewers; v; v = v->next)
+		if (s->head - v->sent + PROTO_MAX_DATA > SESSION_RING)
+			return 0;
+	return 1;
+}
+
+void session_output(struct session *s, const void *data, size_t len)
+{
+	ring_put(s, data, len);
+	screen_feed(s->screen, data, len);
+	for (struct viewer *v = s->viewers; v; v = v->next)
+		viewer_pump(v);
+}
+
+/* The smallest size of the viewers that have one, as tmux does; the
+ * session keeps its size while none has. */
+static void session_fit(struct session *s)
+{
+	uint16_t rows = 0, cols = 0;
+
+	for (struct viewer *v = s->viewers; v; v = v->next) {
+		if (!v->rows)
+			continue;
+		rows = rows && rows < v->rows ? rows : v->rows;
+		cols = cols && cols < v->cols ? cols : v->cols;
+	}
+	if (!rows || (rows == s->rows && cols == s->cols) || s->x == NULL)
+		return;
+	s->rows = rows, s->cols = cols;
+	screen_resize(s->screen, rows, cols);
+	exec_resize(s->x, rows, cols);
+}
+
+static struct viewer *viewer_add(struct session *s, struct conn *c, uint32_t id,
+				 const struct msg_attach *a)
+{
+	struct viewer *v = xcalloc(1, sizeof *v);
+
+	v->s = s;
+	v->conn = c;
+	v->id = id;
+	v->credit = c->window;
+	v->read_only = a->read_only;
+	if (!a->read_only)
+		v->rows = a->rows, v->cols = a->cols;
+	v->next = s->viewers;
+	s->viewers = v;
+	c->nexecs++;
+	if (s->stalled && !v->read_only && (v->stalled = 1))
+		conn_stall(c, 1);
+	return v;
+}
+
+void session_start(struct exec *x, struct conn *c, uint32_t id, const struct msg_exec *req)
+{
+	struct session *s = xcalloc(1, sizeof *s);
+	struct msg_attach a = {.rows = req->rows, .cols = req->cols};
+
+	s->serial = x->serial;
+	s->pid = x->pid;
+	s->argv = x->argv; /* the session's now: it may outlive x */
+	x->argv = NULL;
+	s->started_at_ms = x->started_at_ms;
+	s->x = x;
+	s->rows = req->rows, s->cols = req->cols;
+	s->screen = screen_new(req->rows, req->cols, SESSION_SCROLLBACK);
+	s->ring = xmalloc(SESSION_RING);
+	s->next = sessions;
+	sessions = s;
+	x->sess = s;
+	viewer_add(s, c, id, &a);
+}
+
+static void session_free(struct session *s)
+{
+	struct session **p;
+
+	for (p = &sessions; *p; p = &(*p)->next)
+		if (*p == s) {
+			*p = s->next;
+			break;
+		}
+	while (s->viewers)
+		viewer_free(s->viewers);
+	lws_sul_cancel(&s->expire_sul);
+	if (s->x)
+		s->x->sess = NULL;
+	for (char **a = s->argv; a && *a; a++)
+		free(*a);
+	free(s->argv);
+	screen_free(s->screen);
+	free(s->ring);
+	free(s);
+}
+
+static void session_expire(lws_sorted_usec_list_t *sul)
+{
+	session_free(lws_container_of(sul, struct session, expire_sul));
+}
+
+void session_exited(struct session *s, const struct msg *exited)
+{
+	s->exited = *exited;
+	s->exited.u.exited.stdout_bytes = s->head;
+	s->over = 1;
+	s->x = NULL;
+	s->ended_at_ms = now_ms();
+	log_debug("session %u: over", s->serial);
+	session_pump(s);
+	lws_sul_schedule(agent.ctx, 0, &s->expire_sul, session_expire,
+			 (lws_usec_t)SESSION_KEEP_MS * 1000);
+}
+
+void session_stall(struct session *s, int stall)
+{
+	s->stalled = stall;
+	for (struct viewer *v = s->viewers; v; v = v->next)
+		if (!v->read_only && v->stalled != stall) {
+			v->stalled = stall;
+			conn_stall(v->conn, stall);
+		}
+}
+
+/* The screen as it is, as frames before the output resumes. */
+static void viewer_repaint(struct viewer *v, const char *snap, size_t len)
+{
+	size_t n;
+
+	for (size_t at = 0; at < len; at += n) {
+		n = len - at < PROTO_MAX_DATA ? len - at : PROTO_MAX_DATA;
+		viewer_send(v, FRAME_SCREEN, at, snap + at, n);
+	}
+}
+
+static int attach_check(struct conn *c, const struct msg *m, struct session **sp)
+{
+	const struct msg_attach *a = &m->u.attach;
+	struct session *s = session_by_serial(a->session);
+	char buf[160];
+
+	if (s == NULL) {
+		snprintf(buf, sizeof buf, "no session numbered %u on this agent (see sbx ps)",
+			 a->session);
+		conn_send_error(c, m->id, PERR_UNKNOWN_EXEC, buf);
+		return -1;
+	}
+	if (a->resume && a->offset > s->head) {
+		snprintf(buf, sizeof buf, "offset %llu is past the session's output (%llu bytes)",
+			 (unsigned long long)a->offset, (unsigned long long)s->head);
+		conn_send_error(c, m->id, PERR_BAD_MESSAGE, buf);
+		return -1;
+	}
+	*sp = s;
+	return 0;
+}
+
+/* attach: resume from the offset the client has if the ring still holds
+ * it; otherwise (or without one) repaint the screen, saying how much of
+ * what it asked for is lost, and go on from the newest byte. */
+void session_attach(struct conn *c, const struct msg *m)
+{
+	const struct msg_attach *a = &m->u.attach;
+	struct msg r = {.type = MSG_ATTACHED, .id = m->id};
+	struct msg_attached *d = &r.u.attached;
+	struct session *s;
+	struct viewer *v;
+	char *snap;
+	size_t len;
+
+	if (attach_check(c, m, &s) < 0)
+		return;
+	v = viewer_add(s, c, m->id, a);
+	session_fit(s);
+	d->session = s->serial;
+	d->pid = s->pid;
+	d->rows = s->rows, d->cols = s->cols;
+	if (a->resume && a->offset >= ring_start(s)) {
+		d->offset = v->sent = a->offset;
+		conn_send(c, &r);
+	} else {
+		d->offset = v->sent = s->head;
+		d->lost = a->resume ? ring_start(s) - a->offset : 0;
+		snap = screen_snapshot(s->screen, &len);
+		d->screen_bytes = len;
+		conn_send(c, &r);
+		viewer_repaint(v, snap, len);
+		free(snap);
+	}
+	log_debug("session %u: attached (%u), at %llu", s->serial, m->id,
+		  (unsigned long long)v->sent);
+	viewer_pump(v);
+}
+
+void viewer_detach(struct viewer *v)
+{
+	struct msg m = {.type = MSG_DETACHED, .id = v->id};
+	struct session *s = v->s;
+
+	conn_send(v->conn, &m);
+	viewer_free(v);
+	session_fit(s);
+	exec_poke(s);
+}
+
+void viewer_stdin(struct viewer *v, const struct frame *f)
+{
+	struct msg w = {.type = MSG_WINDOW, .id = v->id};
+	char buf[120];
+
+	if (v->read_only || v->s->x == NULL) {
+		conn_send_error(v->conn, v->id, PERR_STDIN_CLOSED,
+				v->read_only ? "attached read-only: input is not sent"
+					     : "the session's process has exited");
+		return;
+	}
+	if (f->offset != v->in_off) {
+		snprintf(buf, sizeof buf, "stdin of %u: frame at byte %llu, expected %llu; dropped",
+			 v->id, (unsigned long long)f->offset, (unsigned long long)v->in_off);
+		conn_send_error(v->conn, v->id, PERR_BAD_FRAME, buf);
+		return;
+	}
+	if (f->len == 0)
+		return;
+	v->in_off += f->len;
+	exec_in_push(v->s->x, f->data, f->len);
+	/* Granted at once: what waits is bounded by stalling the typists'
+	 * connections (session_stall), not by their credit. */
+	if (v->conn->window) {
+		w.u.window.bytes = (uint32_t)f->len;
+		conn_send(v->conn, &w);
+	}
+}
+
+void viewer_resize(struct viewer *v, uint16_t rows, uint16_t cols)
+{
+	if (v->read_only)
+		return;
+	v->rows = rows, v->cols = cols;
+	session_fit(v->s);
+}
+
+void viewer_signal(struct viewer *v, int signo)
+{
+	if (v->read_only) {
+		conn_send_error(v->conn, v->id, PERR_BAD_MESSAGE, "attached read-only: no signals");
+		return;
+	}
+	if (v->s->x)
+		exec_signal(v->s->x, signo);
+}
+
+void viewer_window(struct viewer *v, uint32_t bytes)
+{
+	v->credit += bytes;
+	if (viewer_pump(v))
+		exec_poke(v->s);
+}
+
+void viewer_sent(struct viewer *v, size_t len)
+{
+	v->queued -= len < v->queued ? len : v->queued;
+	if (viewer_pump(v))
+		exec_poke(v->s);
+}
+
+/* A dropped connection is a detach: the sessions go on. */
+void session_conn_gone(struct conn *c)
+{
+	for (struct session *s = sessions; s; s = s->next) {
+		struct viewer *v, *next;
+		int gone = 0;
+
+		for (v = s->viewers; v; v = next) {
+			next = v->next;
+			if (v->conn == c && (gone = 1))
+				viewer_free(v);
+		}
+		if (gone) {
+			session_fit(s);
+			exec_poke(s);
+		}
+	}
+}
+
+static void session_info(const struct session *s, struct msg_exec_info *e)
+{
+	size_t n;
+
+	e->exec = s->serial;
+	e->pid = s->pid;
+	e->cmd = xstrdup(s->argv[0]);
+	for (n = 0; s->argv[n + 1]; n++)
+		;
+	e->nargs = n;
+	e->args = xcalloc(n + 1, sizeof *e->args);
+	for (size_t i = 0; i < n; i++)
+		e->args[i] = xstrdup(s->argv[i + 1]);
+	e->started_at_ms = s->started_at_ms;
+	e->tty = 1;
+	e->via = xstrdup("ws");
+	e->session = 1;
+	for (const struct viewer *v = s->viewers; v; v = v->next)
+		e->attached++;
+	e->rows = s->rows, e->cols = s->cols;
+	e->exited = s->over;
+	e->code = s->exited.u.exited.code;
+	e->signo = s->exited.u.exited.signo;
+	e->ended_at_ms = s->ended_at_ms;
+}
+
+/* Appends the sessions to l, whose v has room (exec_list counts them). */
+void session_list(struct msg_execs *l)
+{
+	for (struct session *s = sessions; s; s = s->next)
+		session_info(s, &l->v[l->n++]);
+}
+
+size_t session_count(void)
+{
+	size_t n = 0;
+
+	for (struct session *s = sessions; s; s = s->next)
+		n++;
+	return n;
+}
+
+void session_free_all(void)
+{
+	while (sessions)
+		session_free(sessions);
+}
