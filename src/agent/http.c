@@ -239,6 +239,11 @@ static void http_run(struct http *h)
 	}
 	if (http_parse(h, &m, &in, &inlen) < 0)
 		return;
+	/* Read: lws may drop this state without CLOSED_HTTP (a kept-alive
+	 * connection at shutdown), so hold nothing we no longer need. */
+	free(h->body);
+	h->body = NULL;
+	h->blen = 0;
 	if (in)
 		m.u.exec.stdin_mode = STDIN_PIPE;
 	h->result = json_object();
@@ -352,9 +357,12 @@ static int http_writable(struct http *h)
 		lws_callback_on_writable(h->wsi);
 		return 0;
 	}
-	free(h->reply);
-	h->reply = NULL;
-	return lws_http_transaction_completed(h->wsi) ? -1 : 0;
+	/* Done with this request: lws may reuse or drop this state without
+	 * CLOSED_HTTP (a kept-alive connection), so nothing of it is kept. */
+	struct lws *wsi = h->wsi;
+	if (h->x == NULL)
+		http_reset(h);
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
 /* The caller hung up: nobody waits for the command any more. */
