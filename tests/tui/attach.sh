@@ -93,9 +93,25 @@ pane d 100x30 attach --session "$N" "$SOCK"
 wait_for d 'written-while-away$' && pass "output written while detached appears" ||
 	fail "output while away"
 
+# Output that scrolled off while detached is in the scrollback.
+keys d C-]
+wait_for d 'detached from session' || fail "detach 4"
+"$SBX" exec "$SOCK" true # the session goes on meanwhile
+pane d 100x30 attach --session "$N" "$SOCK"
+wait_for d 'written-while-away' || fail "reattach 4"
+keys d '(sleep 0.5; seq 1 100 | sed s/^/away-/) &' Enter
+sleep 0.1
+keys d C-]
+wait_for d 'detached from session' || fail "detach 5"
+sleep 1
+pane d 100x30 attach --session "$N" "$SOCK"
+wait_for d '^away-100$' || fail "reattach 5"
+check_match "lines that scrolled away while detached are in the scrollback" '(^|[ \\])away-1$' \
+	"$($TM capture-pane -p -S -200 -t d)"
+
 # Two viewers, the size rule, read-only.
 pane e 80x20 attach --session "$N" "$SOCK"
-wait_for e 'written-while-away' || fail "second viewer"
+wait_for e '^away-100$' || fail "second viewer"
 keys d 'clear; stty size' Enter
 wait_for d '^20 80$' && pass "two viewers: the session takes the smallest size" || fail "size rule"
 wait_for e '^20 80$' && pass "both viewers see the same output" || fail "second viewer output"
@@ -196,6 +212,12 @@ kill -KILL "$APID"
 wait_for k 'gave up reconnecting' && pass "a dead agent: sbx gives up after --reconnect" || fail "give up"
 wait_for k '^rc=125$' || fail "status after giving up"
 restored k "after the agent died"
+
+start_agent b
+pane m 100x30 attach --session 4242 "$SOCK"
+wait_for m 'no session numbered 4242' && pass "a session that does not exist is named" || fail "unknown session"
+wait_for m '^rc=125$' || fail "unknown session status"
+restored m "after an error"
 
 msg=$("$SBX" attach --session 99 "unix:$T/none.sock" </dev/null 2>&1); rc=$?
 check "attach without a terminal: exit 125" 125 $rc
