@@ -15,9 +15,9 @@
 #include "termmodes.h"
 #include "xmalloc.h"
 
-/* libvterm 0.1.4 loses an OSC (the title) split over two writes, so one
- * that a piece of output ends inside is held back, up to this many bytes,
- * and written whole once it ends. */
+/* libvterm 0.1.4 loses an OSC (the title) cut over two writes, and makes
+ * U+FFFD of a UTF-8 character cut so; so the end of a piece of output that
+ * cuts one is held back (an OSC up to this many bytes) and written whole. */
 #define SCREEN_OSC_MAX 4096
 
 #define WIDE_TAIL ((uint32_t)-1) /* chars[0] of the cell after a wide one */
@@ -38,6 +38,8 @@ static const struct pen plain = {
 	.bg = {.type = VTERM_COLOR_DEFAULT_BG},
 };
 
+#define PROP(s, name) ((s)->prop[VTERM_PROP_##name])
+
 /* Just enough of a parser to know whether output stops inside an OSC. */
 enum { SCAN_TEXT, SCAN_ESC, SCAN_OSC, SCAN_OSC_ESC };
 
@@ -49,13 +51,13 @@ struct screen {
 	struct buf *lines; /* ring of scrolled-off lines: SGR and text */
 	size_t max_lines, nlines, first, cap;
 	char *title;       /* NULL: never set */
-	int cursor_visible, cursor_blink, cursor_shape, altscreen, reverse;
+	int prop[VTERM_N_PROPS]; /* the bool and number properties */
 	/* A glyph was written in the last column and the cursor stayed on it,
 	 * so the next glyph wraps first; 0.1.4 has no getter for this. */
 	int wrap_pending;
 	VTermPos wrap_glyph;
 	int scan;
-	struct buf osc;    /* an OSC not yet ended, held back */
+	struct buf held;   /* a tail of output not yet given to libvterm */
 };
 
 static void buf_add(struct buf *b, const void *data, size_t n)
@@ -94,26 +96,16 @@ static void buf_fmt(struct buf *b, const char *fmt, ...)
 
 static void utf8_put(struct buf *b, uint32_t cp)
 {
+	static const unsigned char lead[] = {0, 0, 0xc0, 0xe0, 0xf0};
 	unsigned char u[4];
 	size_t n;
 
 	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		cp = 0xfffd;
-	if (cp < 0x80) {
-		u[0] = (unsigned char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (unsigned char)(0xc0 | cp >> 6);
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (unsigned char)(0xe0 | cp >> 12);
-		n = 3;
-	} else {
-		u[0] = (unsigned char)(0xf0 | cp >> 18);
-		n = 4;
-	}
-	for (size_t i = 1; i < n; i++)
-		u[i] = (unsigned char)(0x80 | ((cp >> (6 * (n - 1 - i))) & 0x3f));
+	n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+	for (size_t i = n - 1; i > 0; i--, cp >>= 6)
+		u[i] = (unsigned char)(0x80 | (cp & 0x3f));
+	u[0] = (unsigned char)(lead[n] | cp);
 	buf_add(b, u, n);
 }
 
@@ -199,7 +191,9 @@ static int cell_blank(const VTermScreenCell *c, int flip)
 {
 	struct pen p;
 
-	if (!cell_empty(c) && !(c->chars[0] == ' ' && c->chars[1] == 0))
+	if (cell_empty(c))
+		return colour_equal(&c->bg, &plain.bg);
+	if (c->chars[0] != ' ' || c->chars[1] != 0)
 		return 0;
 	cell_pen(&p, c, flip);
 	return pen_equal(&p, &plain);
@@ -301,39 +295,25 @@ static int on_pushline(int cols, const VTermScreenCell *cells, void *user)
 
 	if (s->max_lines == 0)
 		return 1;
-	line_write(&line, cells, cols, &cur, s->reverse);
+	line_write(&line, cells, cols, &cur, PROP(s, REVERSE));
+	/* Fit: the ring may hold many thousand lines. */
+	if (line.len)
+		line.p = xrealloc(line.p, line.len);
 	ring_push(s, line);
 	return 1;
 }
 
 /* Every property is accepted: a 0 would stop libvterm using it. The mouse
- * is left to termmodes, which also knows the encoding. */
+ * is kept, not written: termmodes writes it, with its encoding. */
 static int on_termprop(VTermProp prop, VTermValue *val, void *user)
 {
 	struct screen *s = user;
 
-	switch (prop) {
-	case VTERM_PROP_CURSORVISIBLE:
-		s->cursor_visible = val->boolean;
-		break;
-	case VTERM_PROP_CURSORBLINK:
-		s->cursor_blink = val->boolean;
-		break;
-	case VTERM_PROP_CURSORSHAPE:
-		s->cursor_shape = val->number;
-		break;
-	case VTERM_PROP_ALTSCREEN:
-		s->altscreen = val->boolean;
-		break;
-	case VTERM_PROP_REVERSE:
-		s->reverse = val->boolean;
-		break;
-	case VTERM_PROP_TITLE:
+	if (prop == VTERM_PROP_TITLE) {
 		free(s->title);
 		s->title = xstrdup(val->string);
-		break;
-	default:
-		break;
+	} else if (prop < VTERM_N_PROPS && vterm_get_prop_type(prop) != VTERM_VALUETYPE_STRING) {
+		s->prop[prop] = val->number; /* a bool is the same int */
 	}
 	return 1;
 }
@@ -418,7 +398,7 @@ void screen_free(struct screen *s)
 		free(s->lines[i].p);
 	free(s->lines);
 	free(s->title);
-	free(s->osc.p);
+	free(s->held.p);
 	free(s);
 }
 
@@ -444,41 +424,65 @@ static void input_write(struct screen *s, const char *p, size_t n)
 		vterm_input_write(s->vt, p, n);
 }
 
-/* Output ends inside an OSC: keep it, unless it grows past any title. */
-static void osc_hold(struct screen *s, const char *p, size_t n)
+/* How many bytes at the end of p begin a UTF-8 character not yet whole. */
+static size_t utf8_cut(const char *p, size_t n)
 {
-	buf_add(&s->osc, p, n);
-	if (s->osc.len > SCREEN_OSC_MAX)
-		input_write(s, s->osc.p, s->osc.len);
-	if (s->osc.len > SCREEN_OSC_MAX)
-		s->osc.len = 0;
+	for (size_t k = 1; k <= 3 && k <= n; k++) {
+		unsigned char c = (unsigned char)p[n - k];
+
+		if (c < 0x80)
+			return 0;
+		if (c >= 0xc0)
+			return (size_t)(c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2) > k ? k : 0;
+	}
+	return 0;
+}
+
+/*
+ * Scan p from s->scan and write it to libvterm, but for a tail it would
+ * misread if cut: an OSC not ended (up to SCREEN_OSC_MAX), or a UTF-8
+ * character not whole. That tail is held, with the scanner's state where it
+ * starts, and screen_feed scans it again in front of the next piece.
+ */
+static void chunk_feed(struct screen *s, const char *p, size_t n)
+{
+	size_t from = 0, cut;
+	int from_state = s->scan;
+
+	for (size_t i = 0; i < n; i++) {
+		int st = scan_step(s->scan, (unsigned char)p[i]);
+
+		if (st == SCAN_OSC && s->scan == SCAN_ESC) {
+			/* libvterm takes a cut just before the ']'. */
+			input_write(s, p + from, i - from);
+			from = i;
+			from_state = SCAN_ESC;
+		}
+		s->scan = st;
+	}
+	if (s->scan >= SCAN_OSC && n - from <= SCREEN_OSC_MAX) {
+		buf_add(&s->held, p + from, n - from);
+		s->scan = from_state;
+		return;
+	}
+	cut = s->scan == SCAN_TEXT ? utf8_cut(p + from, n - from) : 0;
+	input_write(s, p + from, n - from - cut);
+	buf_add(&s->held, p + n - cut, cut);
 }
 
 void screen_feed(struct screen *s, const void *data, size_t len)
 {
-	const char *p = data;
-	size_t from = 0;
+	struct buf joined = s->held;
 
 	termmodes_feed(&s->modes, data, len);
-	for (size_t i = 0; i < len; i++) {
-		int st = scan_step(s->scan, (unsigned char)p[i]);
-
-		if (st == SCAN_OSC && s->scan == SCAN_ESC) {
-			/* libvterm takes a split just before the ']'. */
-			input_write(s, p + from, i - from);
-			from = i;
-		} else if (st == SCAN_TEXT && s->scan >= SCAN_OSC && s->osc.len) {
-			buf_add(&s->osc, p + from, i + 1 - from);
-			input_write(s, s->osc.p, s->osc.len);
-			s->osc.len = 0;
-			from = i + 1;
-		}
-		s->scan = st;
+	if (joined.len == 0) {
+		chunk_feed(s, data, len);
+	} else {
+		buf_add(&joined, data, len);
+		s->held = (struct buf){0};
+		chunk_feed(s, joined.p, joined.len);
+		free(joined.p);
 	}
-	if (s->scan >= SCAN_OSC)
-		osc_hold(s, p + from, len - from);
-	else
-		input_write(s, p + from, len - from);
 	vterm_screen_flush_damage(s->vs);
 }
 
@@ -498,25 +502,26 @@ void screen_resize(struct screen *s, uint16_t rows, uint16_t cols)
 		s->wrap_pending = 0;
 }
 
+/* Bools and numbers share the int of VTermValue. */
+static unsigned penattr(struct screen *s, VTermAttr attr)
+{
+	VTermValue v;
+
+	vterm_state_get_penattr(s->state, attr, &v);
+	return (unsigned)v.number;
+}
+
 static void pen_current(struct screen *s, struct pen *p)
 {
 	VTermValue v;
 
-	*p = plain;
-	vterm_state_get_penattr(s->state, VTERM_ATTR_BOLD, &v);
-	p->bold = v.boolean != 0;
-	vterm_state_get_penattr(s->state, VTERM_ATTR_UNDERLINE, &v);
-	p->underline = (unsigned)v.number & 3;
-	vterm_state_get_penattr(s->state, VTERM_ATTR_ITALIC, &v);
-	p->italic = v.boolean != 0;
-	vterm_state_get_penattr(s->state, VTERM_ATTR_BLINK, &v);
-	p->blink = v.boolean != 0;
-	vterm_state_get_penattr(s->state, VTERM_ATTR_REVERSE, &v);
-	p->reverse = v.boolean != 0;
-	vterm_state_get_penattr(s->state, VTERM_ATTR_STRIKE, &v);
-	p->strike = v.boolean != 0;
-	vterm_state_get_penattr(s->state, VTERM_ATTR_FONT, &v);
-	p->font = (unsigned)v.number;
+	p->bold = penattr(s, VTERM_ATTR_BOLD);
+	p->underline = penattr(s, VTERM_ATTR_UNDERLINE) & 3;
+	p->italic = penattr(s, VTERM_ATTR_ITALIC);
+	p->blink = penattr(s, VTERM_ATTR_BLINK);
+	p->reverse = penattr(s, VTERM_ATTR_REVERSE);
+	p->strike = penattr(s, VTERM_ATTR_STRIKE);
+	p->font = penattr(s, VTERM_ATTR_FONT);
 	vterm_state_get_penattr(s->state, VTERM_ATTR_FOREGROUND, &v);
 	p->fg = v.color;
 	vterm_state_get_penattr(s->state, VTERM_ATTR_BACKGROUND, &v);
@@ -542,7 +547,7 @@ static void rows_write(struct screen *s, struct buf *b)
 		}
 		for (int col = 0; col < cols; col++)
 			vterm_screen_get_cell(s->vs, (VTermPos){row, col}, &cells[col]);
-		line_write(b, cells, cols, &cur, s->reverse);
+		line_write(b, cells, cols, &cur, PROP(s, REVERSE));
 	}
 	free(cells);
 }
@@ -553,9 +558,10 @@ static void modes_write(struct screen *s, struct buf *b)
 {
 	struct termmodes t = s->modes;
 	char seq[TERMMODES_SEQ_MAX];
+	int shape = PROP(s, CURSORSHAPE), blink = PROP(s, CURSORBLINK) != 0;
 
 	t.set &= ~(uint32_t)(TM_ALTSCREEN | TM_CURSOR_HIDDEN);
-	if (s->reverse)
+	if (PROP(s, REVERSE))
 		buf_str(b, "\033[?5h");
 	buf_add(b, seq, termmodes_restore(&t, seq));
 	if (s->title) {
@@ -563,11 +569,11 @@ static void modes_write(struct screen *s, struct buf *b)
 		buf_str(b, s->title);
 		buf_str(b, "\007");
 	}
-	if (!s->cursor_visible)
+	if (!PROP(s, CURSORVISIBLE))
 		buf_str(b, "\033[?25l");
 	/* DECSCUSR: 1 blinking block (the default) to 6 steady bar. */
-	if (s->cursor_shape != VTERM_PROP_CURSORSHAPE_BLOCK || !s->cursor_blink)
-		buf_fmt(b, "\033[%d q", 2 * s->cursor_shape - (s->cursor_blink != 0));
+	if (shape != VTERM_PROP_CURSORSHAPE_BLOCK || !blink)
+		buf_fmt(b, "\033[%d q", 2 * shape - blink);
 }
 
 /*
@@ -587,7 +593,7 @@ static void cursor_write(struct screen *s, struct buf *b)
 	    !(s->modes.set & TM_NO_AUTOWRAP)) {
 		vterm_screen_get_cell(s->vs, pos, &c);
 		pen_sgr(b, &plain);
-		cell_write(b, &c, &cur, s->reverse);
+		cell_write(b, &c, &cur, PROP(s, REVERSE));
 	}
 	pen_current(s, &cur);
 	pen_sgr(b, &cur);
@@ -605,7 +611,7 @@ char *screen_snapshot(struct screen *s, size_t *len)
 		buf_str(&b, "\033[0m\r\n");
 	}
 	/* The normal screen under it cannot be read from libvterm. */
-	if (s->altscreen)
+	if (PROP(s, ALTSCREEN))
 		buf_str(&b, "\033[?1049h\033[H\033[2J");
 	rows_write(s, &b);
 	modes_write(s, &b);

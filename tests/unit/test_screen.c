@@ -234,7 +234,7 @@ static void pushed_check(const struct term *want, const struct term *got, size_t
 		line_check(&want->pushed[skip + i], &got->pushed[i], "history", (int)i);
 }
 
-/* Lines of all eight colours and then some, so that 1 in 8 is plain. */
+/* r->scroll lines, each in one of eight colours (every eighth plain), then r->in. */
 static char *row_input(const struct screen_row *r, size_t *len)
 {
 	size_t cap = (size_t)r->scroll * 32 + strlen(r->in) + 1, n = 0;
@@ -290,7 +290,8 @@ static void snapshot_test(void **state)
 static const struct screen_row rows[] = {
 	ROW("empty", ""),
 	ROW("plain text", "hello\r\nworld"),
-	ROW("16 colours", "\033[31mred\033[42mon green\033[0m \033[91mbright\033[104mbg\033[39;49m."),
+	ROW("16 colours",
+	    "\033[31mred\033[42mon green\033[0m \033[91mbright\033[104mbg\033[39;49m."),
 	ROW("256 colours", "\033[38;5;196mA\033[48;5;21mB\033[38;5;244;48;5;16mC\033[0mD"),
 	ROW("RGB colours", "\033[38;2;10;20;30mA\033[48;2;200;100;50mB\033[0mC"),
 	ROW("attributes", "\033[1mB\033[0;3mI\033[0;4mU\033[0;21mD\033[0;4:3mC\033[0;5mK\033[0;7mR"
@@ -302,7 +303,9 @@ static const struct screen_row rows[] = {
 	ROW("hidden cursor", "\033[?25lhidden"),
 	ROW("cursor shape and blink", "\033[6 q\033[?12lbar"),
 	ROW("reverse video", "\033[?5hinverted \033[7mrev\033[0m"),
-	ROW("alternate screen", "primary\r\n\033[?1049h\033[2;2H\033[44malt content\033[0m\033[3;1Hmore"),
+	ROW("alternate screen",
+	    "primary\r\n\033[?1049h\033[2;2H\033[44malt content\033[0m\033[3;1Hmore"),
+	ROW("a status line erased in colour", "\033[6;1H\033[44;7m status\033[K\033[0m\033[H"),
 	ROW("full-screen layout",
 	    "\033[?1049h\033[H\033[2J\033[1;34m# title\033[0m\r\n"
 	    "\033[32m+\033[0m one\r\n\033[33m+\033[0m two\r\n~\r\n~\r\n"
@@ -354,8 +357,10 @@ static void pieces_test(void **state)
 	for (size_t piece = 1; piece <= 7; piece++) {
 		struct screen *b = screen_new(6, 20, 5);
 
-		for (size_t i = 0; i < sizeof mixed - 1; i += piece)
-			screen_put(b, mixed + i, i + piece < sizeof mixed ? piece : sizeof mixed - 1 - i);
+		for (size_t i = 0, n; i < sizeof mixed - 1; i += n) {
+			n = sizeof mixed - 1 - i < piece ? sizeof mixed - 1 - i : piece;
+			screen_put(b, mixed + i, n);
+		}
 		sb = screen_snapshot(b, &lb);
 		if (lb != la || memcmp(sa, sb, la) != 0)
 			fail_msg("pieces of %zu bytes: the snapshot differs", piece);
