@@ -53,7 +53,7 @@ _sbx_takes_arg()
 {
 	case $1 in
 	--token-file | --ca-file | --keepalive | --mount | --workdir | --user | --env | --env-file | --timeout | --kill-grace | \
-		--output-limit | \
+		--output-limit | --detach-keys | --reconnect | --session | --record | \
 		--stdin-file | --stdin-data | --rlimit | --rows | --cols)
 		return 0
 		;;
@@ -194,12 +194,15 @@ _sbx_finish()
 _sbx()
 {
 	local -a _sbx_words
-	local _sbx_cur cur prev cmd i n w target="" ti=0 ncmd=0 files=""
-	local commands="exec shell ps kill up ls down help"
+	local _sbx_cur cur prev cmd opts i n w target="" ti=0 ncmd=0 files="" session=""
+	local commands="exec shell attach ps kill up ls down help"
 	local top_opts="--help -h --version -V --list-commands --list-targets"
-	# sbx exec and sbx shell share one option table.
+	# sbx exec and sbx shell share one option table; sbx attach has its own.
 	local exec_opts="--interactive -i --tty -t --rows --cols --stdin-file --stdin-data --user -u --workdir -w --env -e
-		--env-file --timeout --kill-grace --mount --rlimit --output-limit --json --time --token-file --ca-file --keepalive --help -h"
+		--env-file --timeout --kill-grace --mount --rlimit --output-limit --json --time --token-file --ca-file --keepalive
+		--detach-keys --reconnect --help -h"
+	local attach_opts="--session --read-only --detach-keys --record --reconnect --workdir -w --env -e --env-file
+		--user -u --mount --token-file --ca-file --keepalive --help -h"
 
 	_sbx_split
 	cur=$_sbx_cur
@@ -215,7 +218,7 @@ _sbx()
 	cmd=${_sbx_words[1]}
 	case $cmd in
 	help | -h | --help)
-		((n == 3)) && mapfile -t COMPREPLY < <(compgen -W "exec shell ps kill up ls down" -- "$cur")
+		((n == 3)) && mapfile -t COMPREPLY < <(compgen -W "exec shell attach ps kill up ls down" -- "$cur")
 		return 0
 		;;
 	ps | kill)
@@ -228,7 +231,8 @@ _sbx()
 		_sbx_finish
 		return 0
 		;;
-	exec | shell) ;;
+	exec | shell) opts=$exec_opts ;;
+	attach) opts=$attach_opts ;;
 	*) return 0 ;;
 	esac
 
@@ -238,7 +242,10 @@ _sbx()
 		w=${_sbx_words[i]}
 		if [[ -z $target ]]; then
 			case $w in
-			-*) _sbx_takes_arg "$w" && ((i++)) ;;
+			-*)
+				[[ $w == --session || $w == --session=* ]] && session=1
+				_sbx_takes_arg "$w" && ((i++))
+				;;
 			*) target=$w ti=$i ;;
 			esac
 		elif ((i != ti + 1)) || [[ $w != -- ]]; then
@@ -255,8 +262,9 @@ _sbx()
 			mapfile -t COMPREPLY < <(compgen -e -- "$cur")
 			compopt -o nospace 2>/dev/null
 		elif [[ $prev == --timeout || $prev == --kill-grace || $prev == --stdin-data ||
-			$prev == --rows || $prev == --cols || $prev == --keepalive || $prev == --mount ]]; then
-			: # a DURATION, a STRING or a number: nothing to offer
+			$prev == --rows || $prev == --cols || $prev == --keepalive || $prev == --mount ||
+			$prev == --detach-keys || $prev == --reconnect || $prev == --session ]]; then
+			: # a DURATION, a STRING, KEYS or a number: nothing to offer
 		elif [[ $prev == --rlimit ]]; then
 			_sbx_rlimits "$cur" ""
 		elif _sbx_takes_arg "$prev"; then
@@ -268,22 +276,24 @@ _sbx()
 		elif [[ $cur == --env=* ]]; then
 			_sbx_add "--env=" < <(compgen -e -- "${cur#*=}")
 		elif [[ $cur == --timeout=* || $cur == --kill-grace=* || $cur == --stdin-data=* ||
-			$cur == --rows=* || $cur == --cols=* || $cur == --keepalive=* || $cur == --mount=* ]]; then
+			$cur == --rows=* || $cur == --cols=* || $cur == --keepalive=* || $cur == --mount=* ||
+			$cur == --detach-keys=* || $cur == --reconnect=* || $cur == --session=* ]]; then
 			:
 		elif [[ $cur == --rlimit=* ]]; then
 			_sbx_rlimits "${cur#*=}" "--rlimit="
 		elif [[ $cur == --token-file=* || $cur == --ca-file=* || $cur == --env-file=* ||
-			$cur == --stdin-file=* ]]; then
+			$cur == --stdin-file=* || $cur == --record=* ]]; then
 			_sbx_add "${cur%%=*}=" < <(_sbx_paths "${cur#*=}")
 			files=1
 		elif [[ $cur == -* ]]; then
-			mapfile -t COMPREPLY < <(compgen -W "$exec_opts" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 		else
 			_sbx_targets "$cur"
 			[[ $cur == unix:* ]] && files=1
 		fi
-	elif [[ $cmd == exec ]]; then
+	elif [[ $cmd == exec || ($cmd == attach && -z $session) ]]; then
 		# CMD runs remotely; local names are the best guess there is.
+		# (attach --session N takes no CMD.)
 		if ((ncmd == 0)); then
 			mapfile -t COMPREPLY < <(compgen -c -- "$cur")
 		else

@@ -1,13 +1,14 @@
 # fish completion for sbx(1). Installed in fish/vendor_completions.d.
 
-# The arguments of exec/shell before the cursor, without "sbx" and the
-# subcommand; prints the index (1-based) of TARGET among them, or nothing.
+# The arguments of exec/shell/attach before the cursor, without "sbx" and
+# the subcommand; prints the index (1-based) of TARGET among them, or nothing.
 function __sbx_target_index
     set -l args (commandline -opc)[3..-1]
     set -l i 1
     while test $i -le (count $args)
         switch $args[$i]
             case --token-file --ca-file --keepalive --mount --workdir --user --output-limit --env --env-file --timeout --kill-grace \
+                    --detach-keys --reconnect --session --record \
                     --stdin-file --stdin-data --rlimit --rows --cols
                 set i (math $i + 2)
                 continue
@@ -31,10 +32,24 @@ function __sbx_needs_target
     not __sbx_target_index >/dev/null
 end
 
-# True when the cursor is at exec's CMD (the word after TARGET, or after
-# the "--" that may follow it).
+function __sbx_attach_needs_target
+    __fish_seen_subcommand_from attach; or return 1
+    not __sbx_target_index >/dev/null
+end
+
+# True for attach --session N TARGET, which takes no CMD.
+function __sbx_attach_session
+    __fish_seen_subcommand_from attach; or return 1
+    set -l t (__sbx_target_index); or return 1
+    set -l args (commandline -opc)[3..-1]
+    test $t -gt 1; and string match -qr -- '^--session(=|$)' $args[1..(math $t - 1)]
+end
+
+# True when the cursor is at the CMD of exec, or of attach without
+# --session (the word after TARGET, or after the "--" that may follow it).
 function __sbx_needs_cmd
-    __fish_seen_subcommand_from exec; or return 1
+    __fish_seen_subcommand_from exec attach; or return 1
+    __sbx_attach_session; and return 1
     set -l t (__sbx_target_index); or return 1
     set -l args (commandline -opc)[3..-1]
     set -l after (math (count $args) - $t)
@@ -43,7 +58,8 @@ function __sbx_needs_cmd
 end
 
 function __sbx_after_cmd
-    __fish_seen_subcommand_from exec; or return 1
+    __fish_seen_subcommand_from exec attach; or return 1
+    __sbx_attach_session; and return 1
     __sbx_target_index >/dev/null; or return 1
     not __sbx_needs_cmd
 end
@@ -83,12 +99,13 @@ function __sbx_rlimits
         rtprio=\t'Real-time priority' rttime=\t'Real-time CPU time without blocking (microseconds)'
 end
 
-set -l cmds exec shell ps kill up ls down help
+set -l cmds exec shell attach ps kill up ls down help
 complete -c sbx -f
 
 # sbx [--help|--version|--list-commands] COMMAND
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a exec -d 'Run CMD on TARGET; its stdout, stderr and exit status are ours'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a shell -d 'Run SCRIPT with /bin/sh -c on TARGET, as exec does'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a attach -d 'Attach this terminal to a new or running session (detachable PTY)'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a ps -d 'List the commands running on TARGET, whoever started them'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a kill -d 'Send a signal (default KILL) to running commands on TARGET'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a up -d 'Start a local sandbox NAME (bubblewrap), its disk at /mnt/data'
@@ -101,7 +118,7 @@ complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -l list-commands -d '
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -l list-targets -d 'List the names a TARGET may be'
 
 # sbx help COMMAND
-complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from exec shell ps kill up ls down' -a 'exec shell ps kill up ls down'
+complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from exec shell attach ps kill up ls down' -a 'exec shell attach ps kill up ls down'
 
 # Local sandboxes (sbx up): NAME.state and NAME.d in RUNDIR.
 function __sbx_local_names
@@ -155,7 +172,26 @@ complete -c sbx -n __sbx_needs_target -l time -d 'Print total, queue and execute
 complete -c sbx -n __sbx_needs_target -l token-file -r -F -d 'Bearer token for the agent (else $SBX_TOKEN)'
 complete -c sbx -n __sbx_needs_target -l ca-file -r -F -d 'Trust this PEM CA for wss:// (else the system CA store)'
 complete -c sbx -n __sbx_needs_target -l keepalive -x -d 'Ping a silent agent after SECS, give up after 3 x SECS (default 20)'
+complete -c sbx -n __sbx_needs_target -l detach-keys -x -d 'With -it on a terminal: keys that detach (default ctrl-]; "" for none)'
+complete -c sbx -n __sbx_needs_target -l reconnect -x -d 'With -it on a terminal: retry a lost connection this long (default 30s; 0: never)'
 complete -c sbx -n __sbx_needs_target -s h -l help -d 'Show this help'
 complete -c sbx -n __sbx_needs_target -a '(__sbx_targets)'
+
+# sbx attach [OPTIONS] TARGET [CMD [ARG...]], or --session N TARGET.
+complete -c sbx -n __sbx_attach_needs_target -l session -x -d 'Return to session N (sbx ps lists them) instead of starting one'
+complete -c sbx -n __sbx_attach_needs_target -l read-only -d 'Watch only: keys other than the detach keys are not sent'
+complete -c sbx -n __sbx_attach_needs_target -l detach-keys -x -d 'Keys that detach (default ctrl-]; ctrl-p,ctrl-q; "" for none)'
+complete -c sbx -n __sbx_attach_needs_target -l record -r -F -d 'Write the session to FILE as asciicast v2 (asciinema play FILE)'
+complete -c sbx -n __sbx_attach_needs_target -l reconnect -x -d 'Retry a lost connection this long (default 30s; 0: never)'
+complete -c sbx -n __sbx_attach_needs_target -s w -l workdir -x -a '(__fish_complete_directories)' -d 'A new session runs in DIR'
+complete -c sbx -n __sbx_attach_needs_target -s e -l env -x -a '(set --names --export)' -d "Set K=V in a new session's environment; K alone passes ours"
+complete -c sbx -n __sbx_attach_needs_target -l env-file -r -F -d 'Read K=V lines from FILE (# comments)'
+complete -c sbx -n __sbx_attach_needs_target -s u -l user -x -a '(__fish_complete_users)' -d 'A new session runs as this user (its login shell by default)'
+complete -c sbx -n __sbx_attach_needs_target -l mount -x -d "Mount the agent's disk KEY[:SUBDIR][:ro] at /mnt/archil/KEY in a new session"
+complete -c sbx -n __sbx_attach_needs_target -l token-file -r -F -d 'Bearer token for the agent (else $SBX_TOKEN)'
+complete -c sbx -n __sbx_attach_needs_target -l ca-file -r -F -d 'Trust this PEM CA for wss:// (else the system CA store)'
+complete -c sbx -n __sbx_attach_needs_target -l keepalive -x -d 'Ping a silent agent after SECS, give up after 3 x SECS (default 20)'
+complete -c sbx -n __sbx_attach_needs_target -s h -l help -d 'Show this help'
+complete -c sbx -n __sbx_attach_needs_target -a '(__sbx_targets)'
 complete -c sbx -n __sbx_needs_cmd -a '(__fish_complete_command)'
 complete -c sbx -n __sbx_after_cmd -F

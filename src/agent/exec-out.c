@@ -118,6 +118,11 @@ static ssize_t out_read(struct exec *x, int k, int fd, int all)
 		return (errno == EAGAIN || errno == EINTR) ? -1 : 0;
 	if (n == 0)
 		return 0;
+	/* A PTY hands over at most a few KiB per read: gather what is there
+	 * into one frame, not a frame (and a write, at each end) per read. */
+	for (ssize_t more; x->tty && (size_t)n < want; n += more)
+		if ((more = read(fd, buf + n, want - (size_t)n)) <= 0)
+			break; /* EAGAIN, or the end, which the next read sees again */
 	x->out_activity = 1;
 	if (x->sess) {
 		session_output(x->sess, buf, (size_t)n);

@@ -20,6 +20,12 @@ void screen_free(struct screen *s);
 /* The program's output, in pieces of any size. */
 void screen_feed(struct screen *s, const void *data, size_t len);
 void screen_resize(struct screen *s, uint16_t rows, uint16_t cols);
+/* Output whose text is known to scroll away entirely before the output
+ * that follows it is done (the caller saw rows + max_lines line feeds
+ * after it): only what sets lasting state is applied (SGR pen, modes,
+ * alternate screen, scroll region, charsets, title, reset); the text and
+ * cursor moves, which cost libvterm the most, are not. */
+void screen_skip(struct screen *s, const void *data, size_t len);
 /* Bytes that repaint the screen on a terminal of the same size in its
  * default state: the scrollback lines first (they scroll into that
  * terminal's history), then the visible screen, then modes, title, pen

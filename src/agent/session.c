@@ -16,6 +16,11 @@
 #include "session.h"
 #include "xmalloc.h"
 
+/* The screen is fed lazily, at most this far behind the output, and
+ * brought up to date for a snapshot: a flood then costs libvterm only its
+ * last screens and scrollback (screen_skip), not every byte. */
+#define FEED_LAG (SESSION_RING - 2 * PROTO_MAX_DATA)
+
 /* A viewer's frames waiting in its connection's queue, at most. */
 #define VIEWER_QUEUED (1024 * 1024)
 
@@ -43,6 +48,7 @@ struct session {
 	struct screen *screen;
 	unsigned char *ring; /* output [head - held, head) at ring[offset % cap] */
 	uint64_t head;
+	uint64_t fed;        /* output up to here is in the screen */
 	uint16_t rows, cols;
 	struct viewer *viewers;
 	int stalled;
@@ -173,10 +179,63 @@ int session_may_read(const struct session *s)
 	return 1;
 }
 
+/* The ring's bytes [from, to) as one piece: at p, or copied into *tmp. */
+static const unsigned char *ring_span(struct session *s, uint64_t from, uint64_t to,
+				      unsigned char **tmp)
+{
+	size_t at = (size_t)(from % SESSION_RING), n = (size_t)(to - from);
+
+	if (at + n <= SESSION_RING)
+		return s->ring + at;
+	*tmp = xmalloc(n);
+	memcpy(*tmp, s->ring + at, SESSION_RING - at);
+	memcpy(*tmp + SESSION_RING - at, s->ring, n - (SESSION_RING - at));
+	return *tmp;
+}
+
+/* Where the output that matters to the screen begins in p[0, n): after
+ * the line feed that leaves rows + scrollback more of them to come, or 0
+ * when there are not that many. */
+static size_t screen_start(const struct session *s, const unsigned char *p, size_t n)
+{
+	size_t want = (size_t)s->rows + SESSION_SCROLLBACK + 1;
+
+	while (n > 0) {
+		const unsigned char *nl = memrchr(p, '\n', n);
+
+		if (nl == NULL)
+			return 0;
+		n = (size_t)(nl - p);
+		if (--want == 0)
+			return n + 1;
+	}
+	return 0;
+}
+
+/* The screen brought up to the newest output. */
+static void session_catch_up(struct session *s)
+{
+	unsigned char *tmp = NULL;
+	const unsigned char *p;
+	size_t n, skip;
+
+	if (s->fed == s->head)
+		return;
+	n = (size_t)(s->head - s->fed);
+	p = ring_span(s, s->fed, s->head, &tmp);
+	skip = screen_start(s, p, n);
+	if (skip)
+		screen_skip(s->screen, p, skip);
+	screen_feed(s->screen, p + skip, n - skip);
+	s->fed = s->head;
+	free(tmp);
+}
+
 void session_output(struct session *s, const void *data, size_t len)
 {
 	ring_put(s, data, len);
-	screen_feed(s->screen, data, len);
+	if (s->head - s->fed > FEED_LAG)
+		session_catch_up(s);
 	for (struct viewer *v = s->viewers; v; v = v->next)
 		viewer_pump(v);
 }
@@ -196,6 +255,7 @@ static void session_fit(struct session *s)
 	if (!rows || (rows == s->rows && cols == s->cols) || s->x == NULL)
 		return;
 	s->rows = rows, s->cols = cols;
+	session_catch_up(s); /* what came before was written at the old size */
 	screen_resize(s->screen, rows, cols);
 	exec_resize(s->x, rows, cols);
 }
@@ -349,6 +409,7 @@ void session_attach(struct conn *c, const struct msg *m)
 	} else {
 		d->offset = v->sent = s->head;
 		d->lost = a->resume ? ring_start(s) - a->offset : 0;
+		session_catch_up(s);
 		snap = screen_snapshot(s->screen, &len);
 		d->screen_bytes = len;
 		conn_send(c, &r);

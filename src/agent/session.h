@@ -12,7 +12,7 @@
 
 #include "agent.h"
 
-#define SESSION_RING (1024 * 1024)   /* output kept for resuming, per session */
+#define SESSION_RING (4 * 1024 * 1024)   /* output kept for resuming, per session */
 #define SESSION_SCROLLBACK 2000      /* lines kept above the screen, as tmux */
 #define SESSION_KEEP_MS (5 * 60 * 1000) /* an exited session stays listed */
 

@@ -8,6 +8,7 @@
  * them, and says how many were lost.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <libwebsockets.h>
 
 #include "attach.h"
+#include "byteq.h"
 #include "cmd.h"
 #include "config.h"
 #include "detach.h"
@@ -39,6 +41,11 @@ struct run {
 	struct sbx_conn *conn;
 	struct sbx_exec *x;
 	struct watch *in;
+	struct watch *out;  /* our terminal, written without blocking */
+	int out_fd;         /* the same, or 1 when it cannot be reopened */
+	struct byteq outq;  /* output the terminal has not taken yet; tag 1: stdout */
+	size_t qstdout;     /* stdout bytes in outq */
+	size_t stale;       /* of those, a lost connection's: not granted */
 	struct detach det;
 	struct termmodes tm;
 	struct record *rec;
@@ -65,6 +72,7 @@ static void run_end(struct run *r, int status)
 }
 
 static void notice_clear(struct run *r);
+static void out_drain(struct run *r);
 
 /* What the remote program set on our terminal, undone; then cooked. */
 static void terminal_leave(struct run *r)
@@ -72,13 +80,14 @@ static void terminal_leave(struct run *r)
 	char seq[TERMMODES_SEQ_MAX];
 	size_t n = termmodes_reset(&r->tm, seq);
 
+	out_drain(r);
 	if (r->raw)
 		notice_clear(r);
 	if (r->raw && n)
 		fd_write_all(1, seq, n);
 	termmodes_init(&r->tm);
 	if (r->raw && term_restore())
-		fputs("\r\n", stderr);
+		fputs("\n", stderr); /* cooked again: the terminal adds the CR */
 	r->raw = 0;
 }
 
@@ -115,6 +124,73 @@ static void hint_detached(struct run *r)
 			"sbx attach --session %u %s\n", r->session, r->session, r->o->target);
 }
 
+/* The terminal took n bytes of stdout: the agent may send as many more. */
+static void out_taken(struct run *r, size_t n)
+{
+	size_t stale = n < r->stale ? n : r->stale;
+
+	r->qstdout -= n;
+	r->stale -= stale;
+	if (r->x && n > stale)
+		sbx_exec_consumed(r->x, n - stale);
+}
+
+/* Writes what waits, as far as the terminal takes it now. */
+static void out_flush(struct run *r)
+{
+	const unsigned char *p;
+	size_t n;
+	ssize_t w;
+	int tag;
+
+	while ((p = byteq_peek(&r->outq, &n, &tag))) {
+		w = write(r->out_fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN && r->out) {
+			watch_want_write(r->out);
+			return;
+		}
+		if (w < 0) { /* our terminal is gone: nothing to show it on */
+			byteq_clear(&r->outq);
+			return;
+		}
+		byteq_take(&r->outq, (size_t)w);
+		if (tag)
+			out_taken(r, (size_t)w);
+	}
+}
+
+static void out_writable(struct watch *w, void *arg)
+{
+	(void)w;
+	out_flush(arg);
+}
+
+static void out_closed(struct watch *w, void *arg)
+{
+	struct run *r = arg;
+
+	(void)w;
+	r->out = NULL;
+	r->out_fd = 1;
+}
+
+static const struct watch_ops out_ops = {.writable = out_writable, .closed = out_closed};
+
+/* Everything still queued, waiting as long as it takes: before we leave. */
+static void out_drain(struct run *r)
+{
+	int fl = fcntl(r->out_fd, F_GETFL);
+
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		fcntl(r->out_fd, F_SETFL, fl & ~O_NONBLOCK);
+	out_flush(r);
+}
+
+/* Output goes to the terminal through a queue, so that parsing the next
+ * frames goes on while the terminal drains; the agent is granted what the
+ * terminal has taken, so the queue stays within one window. */
 static void on_output(struct sbx_exec *x, void *arg, enum frame_kind kind,
 		      const uint8_t *data, size_t len)
 {
@@ -125,7 +201,10 @@ static void on_output(struct sbx_exec *x, void *arg, enum frame_kind kind,
 	else if (kind == FRAME_STDOUT)
 		r->offset = sbx_exec_output_offset(x);
 	termmodes_feed(&r->tm, data, len);
-	fd_write_all(1, data, len);
+	byteq_push(&r->outq, data, len, kind == FRAME_STDOUT);
+	if (kind == FRAME_STDOUT)
+		r->qstdout += len;
+	out_flush(r);
 	if (r->rec)
 		record_output(r->rec, data, len);
 }
@@ -151,9 +230,9 @@ static void on_attached(struct sbx_exec *x, void *arg, const struct msg_attached
 	notice_clear(r);
 	if (a->lost) {
 		r->lost += a->lost;
-		snprintf(text, sizeof text, "reconnected; %llu bytes of output were lost (the "
-			 "agent keeps %d KiB), the screen is repainted",
-			 (unsigned long long)a->lost, 1024);
+		snprintf(text, sizeof text, "reconnected; %llu bytes of output were lost (more "
+			 "than the agent keeps), the screen is repainted",
+			 (unsigned long long)a->lost);
 		notice_show(r, text);
 	}
 }
@@ -229,6 +308,7 @@ static int conn_start(struct run *r, char *err, size_t errlen)
 		return -1;
 	if (r->session == 0 && r->o->req) {
 		r->x = sbx_exec_start(r->conn, r->o->req, &exec_ops, r);
+		sbx_exec_hold_output(r->x, 1); /* granted as the terminal takes it */
 		return 0;
 	}
 	if (!r->o->read_only)
@@ -236,6 +316,7 @@ static int conn_start(struct run *r, char *err, size_t errlen)
 	a.resume = r->session != 0;
 	a.offset = r->offset;
 	r->x = sbx_exec_attach(r->conn, &a, &exec_ops, r);
+	sbx_exec_hold_output(r->x, 1);
 	return 0;
 }
 
@@ -262,6 +343,7 @@ static void on_conn_failed(struct sbx_conn *c, void *arg, enum proto_err code,
 
 	(void)c, (void)code;
 	r->x = NULL;
+	r->stale = r->qstdout; /* granted by nobody now */
 	if (r->status >= 0)
 		return; /* already ending */
 	if (r->session == 0 || r->o->reconnect_ms == 0 || r->detaching ||
@@ -427,6 +509,21 @@ static void flush_tick(lws_sorted_usec_list_t *sul)
 			 FLUSH_MS * 1000);
 }
 
+/* A file description of our own on the terminal, made non-blocking
+ * without touching the one our stdin and our shell share. */
+static void out_open(struct run *r)
+{
+	int fd = open("/proc/self/fd/1", O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+	r->out_fd = 1;
+	if (fd < 0)
+		return;
+	if ((r->out = watch_new(sbx_client_vhost(r->cl), fd, &out_ops, r)) == NULL)
+		return;
+	watch_pause(r->out, 1); /* written only: a terminal also polls readable */
+	r->out_fd = fd;
+}
+
 static int run_setup(struct run *r, char *err, size_t errlen)
 {
 	int in_fd;
@@ -449,6 +546,7 @@ static int run_setup(struct run *r, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read the terminal: %s", strerror(errno));
 		return -1;
 	}
+	out_open(r);
 	if (r->o->record && (r->rec = record_open(r->o->record, r->rows, r->cols, err, errlen)) == NULL)
 		return -1;
 	if (r->rec)
@@ -477,7 +575,7 @@ int attach_keys(const char *flag, const struct config *cfg, struct detachkeys *k
 
 int attach_run(const struct attach_opts *o)
 {
-	struct run r = {.o = o, .status = -1, .rows = 24, .cols = 80};
+	struct run r = {.o = o, .status = -1, .rows = 24, .cols = 80, .out_fd = 1};
 	char err[1024];
 
 	detach_init(&r.det, &o->keys);
@@ -503,6 +601,7 @@ out:
 		if (r.status == 0)
 			r.status = EXIT_SBX;
 	}
+	byteq_clear(&r.outq);
 	if (r.cl) {
 		lws_sul_cancel(&r.retry_sul);
 		lws_sul_cancel(&r.armed_sul);

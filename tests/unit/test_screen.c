@@ -371,6 +371,37 @@ static void pieces_test(void **state)
 	screen_free(a);
 }
 
+/* Output whose text scrolls away entirely may be skipped (screen_skip):
+ * the snapshot is the same as with every byte fed, and the state set in
+ * the skipped part (pen, modes, title, alternate screen) is kept. */
+static void skip_test(void **state)
+{
+	static const char head[] = "\033]2;the-title\007\033[?1h\033=\033[?2004h"
+				   "\033[5;10Hxx\033[1;31mred and bold from here\033[2J";
+	struct screen *a = screen_new(6, 20, 5), *b = screen_new(6, 20, 5);
+	char body[4096], *sa, *sb;
+	size_t la, lb, n = 0;
+
+	(void)state;
+	/* 6 rows + 5 lines of scrollback + 1: all that came before is gone. */
+	for (int i = 0; i < 30; i++)
+		n += (size_t)snprintf(body + n, sizeof body - n, "line %d\r\n", i);
+	screen_put(a, head, sizeof head - 1);
+	screen_put(a, body, n);
+	screen_skip(b, head, sizeof head - 1);
+	screen_put(b, body, n);
+	sa = screen_snapshot(a, &la);
+	sb = screen_snapshot(b, &lb);
+	if (la != lb || memcmp(sa, sb, la) != 0)
+		fail_msg("skipping the head changed the snapshot:\n%.*s\n---\n%.*s", (int)la, sa,
+			 (int)lb, sb);
+	assert_non_null(memmem(sb, lb, "the-title", 9));
+	free(sa);
+	free(sb);
+	screen_free(a);
+	screen_free(b);
+}
+
 /* The cell libvterm keeps at width 2 must not shift the rest of the row. */
 static void wide_overwritten_test(void **state)
 {
@@ -432,5 +463,6 @@ int main(void)
 	case_add(&l, "output in pieces as all at once", pieces_test, NULL);
 	case_add(&l, "a narrow glyph over half a wide one", wide_overwritten_test, NULL);
 	case_add(&l, "an OSC that never ends", endless_osc_test, NULL);
+	case_add(&l, "skipped output that scrolls away", skip_test, NULL);
 	return case_run(&l, "screen") ? 1 : 0;
 }
