@@ -482,22 +482,16 @@ static void signals_readable(struct watch *w, void *arg)
 
 static const struct watch_ops signal_ops = {.readable = signals_readable};
 
-static int watch_signals(struct run *r)
+static int signals_start(struct run *r)
 {
 	sigset_t set;
-	int fd;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGWINCH);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	return watch_new(sbx_client_vhost(r->cl), fd, &signal_ops, r) ? 0 : -1;
+	return watch_signals(sbx_client_vhost(r->cl), &set, &signal_ops, r) ? 0 : -1;
 }
 
 static void flush_tick(lws_sorted_usec_list_t *sul)
@@ -536,7 +530,7 @@ static int run_setup(struct run *r, char *err, size_t errlen)
 	}
 	if (r->o->keepalive)
 		sbx_client_set_keepalive(r->cl, r->o->keepalive);
-	if (watch_signals(r) < 0) {
+	if (signals_start(r) < 0) {
 		snprintf(err, errlen, "cannot watch signals: %s", strerror(errno));
 		return -1;
 	}

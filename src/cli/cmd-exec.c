@@ -298,10 +298,9 @@ static void signals_readable(struct watch *w, void *arg)
 
 static const struct watch_ops signal_ops = {.readable = signals_readable};
 
-static int watch_signals(struct run *r)
+static int signals_start(struct run *r)
 {
 	sigset_t set;
-	int fd;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -309,12 +308,7 @@ static int watch_signals(struct run *r)
 	sigaddset(&set, SIGHUP);
 	if (r->winch)
 		sigaddset(&set, SIGWINCH);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	return watch_new(sbx_client_vhost(r->cl), fd, &signal_ops, r) ? 0 : -1;
+	return watch_signals(sbx_client_vhost(r->cl), &set, &signal_ops, r) ? 0 : -1;
 }
 
 
@@ -333,7 +327,7 @@ static int run_exec(const char *target, const char *token, struct msg_exec *req,
 	}
 	if (o->keepalive)
 		sbx_client_set_keepalive(r.cl, o->keepalive);
-	if (watch_signals(&r) < 0) {
+	if (signals_start(&r) < 0) {
 		fprintf(stderr, "sbx: cannot watch signals: %s\n", strerror(errno));
 		goto out;
 	}

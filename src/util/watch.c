@@ -3,7 +3,9 @@
  * Every child pipe, signalfd and the local terminal goes through here, so
  * one loop serves them all.
  */
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "watch.h"
@@ -119,4 +121,15 @@ void watch_close(struct watch *w)
 	/* Inside its own callback the return value closes it; elsewhere ask
 	 * lws to close it on the next turn of the loop. */
 	lws_set_timeout(w->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+struct watch *watch_signals(struct lws_vhost *vh, const sigset_t *set,
+			    const struct watch_ops *ops, void *arg)
+{
+	int fd;
+
+	sigprocmask(SIG_BLOCK, set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	fd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return fd < 0 ? NULL : watch_new(vh, fd, ops, arg);
 }

@@ -6,6 +6,8 @@
 #ifndef SBX_WATCH_H
 #define SBX_WATCH_H
 
+#include <signal.h>
+
 #include <libwebsockets.h>
 
 struct watch;
@@ -30,5 +32,10 @@ void watch_pause(struct watch *w, int paused);
 int watch_paused(const struct watch *w);
 void watch_want_write(struct watch *w);
 void watch_close(struct watch *w);
+/* The signals of set blocked, and a watch on a signalfd of them: its
+ * readable reads struct signalfd_siginfo. SIGPIPE ignored. NULL (errno)
+ * if that failed. */
+struct watch *watch_signals(struct lws_vhost *vh, const sigset_t *set,
+			    const struct watch_ops *ops, void *arg);
 
 #endif
