@@ -418,8 +418,22 @@ static int scan_step(int st, unsigned char c)
 	}
 }
 
+/* libvterm 0.1.4 decodes a write's text into an array on the stack, as
+ * long as the write: a few MiB of text without an escape overflows the
+ * stack. Fed in pieces, at character boundaries (libvterm holds a cut
+ * UTF-8 character badly). */
+#define INPUT_PIECE (64 * 1024)
+
 static void input_write(struct screen *s, const char *p, size_t n)
 {
+	while (n > INPUT_PIECE) {
+		size_t k = INPUT_PIECE;
+
+		while (k > INPUT_PIECE - 4 && ((unsigned char)p[k] & 0xc0) == 0x80)
+			k--; /* not inside a character */
+		vterm_input_write(s->vt, p, k);
+		p += k, n -= k;
+	}
 	if (n)
 		vterm_input_write(s->vt, p, n);
 }

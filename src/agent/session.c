@@ -198,16 +198,22 @@ static const unsigned char *ring_span(struct session *s, uint64_t from, uint64_t
  * when there are not that many. */
 static size_t screen_start(const struct session *s, const unsigned char *p, size_t n)
 {
-	size_t want = (size_t)s->rows + SESSION_SCROLLBACK + 1;
+	size_t want = (size_t)s->rows + SESSION_SCROLLBACK + 1, lines;
 
 	while (n > 0) {
 		const unsigned char *nl = memrchr(p, '\n', n);
+		size_t line = nl ? n - (size_t)(nl - p) - 1 : n;
 
+		/* A line longer than the screen is wide wraps: count it as the
+		 * rows it takes (escapes counted as text: an over-estimate,
+		 * which the scrollback's margin absorbs). */
+		lines = 1 + line / (s->cols ? s->cols : 80);
 		if (nl == NULL)
 			return 0;
 		n = (size_t)(nl - p);
-		if (--want == 0)
+		if (lines >= want)
 			return n + 1;
+		want -= lines;
 	}
 	return 0;
 }

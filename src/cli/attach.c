@@ -52,6 +52,9 @@ struct run {
 	uint32_t session;  /* 0 until started or attached */
 	uint64_t offset;   /* the next output byte we lack */
 	uint64_t lost;     /* over all reconnections */
+	uint64_t screen_left; /* of a repaint, still to come */
+	uint64_t last_lost;
+	int loss_notice;   /* due once the repaint is done */
 	uint16_t rows, cols;
 	int status;
 	int detaching;     /* asked; 128+signal, or 0 for the keys */
@@ -73,6 +76,14 @@ static void run_end(struct run *r, int status)
 
 static void notice_clear(struct run *r);
 static void out_drain(struct run *r);
+static void out_flush(struct run *r);
+
+/* Bytes of ours for the terminal: after what waits, never before it. */
+static void out_put(struct run *r, const void *p, size_t n)
+{
+	byteq_push(&r->outq, p, n, 0);
+	out_flush(r);
+}
 
 /* What the remote program set on our terminal, undone; then cooked. */
 static void terminal_leave(struct run *r)
@@ -102,7 +113,7 @@ static void notice_show(struct run *r, const char *text)
 		return;
 	n = snprintf(buf, sizeof buf, "\0337\033[%u;1H\033[0;7m sbx: %s \033[0m\033[K\0338", r->rows,
 		     text);
-	fd_write_all(1, buf, n > 0 && (size_t)n < sizeof buf ? (size_t)n : 0);
+	out_put(r, buf, n > 0 && (size_t)n < sizeof buf ? (size_t)n : 0);
 	r->notice = 1;
 }
 
@@ -115,7 +126,7 @@ static void notice_clear(struct run *r)
 		return;
 	r->notice = 0;
 	n = snprintf(buf, sizeof buf, "\0337\033[%u;1H\033[K\0338", r->rows);
-	fd_write_all(1, buf, (size_t)n);
+	out_put(r, buf, (size_t)n);
 }
 
 static void hint_detached(struct run *r)
@@ -188,6 +199,8 @@ static void out_drain(struct run *r)
 	out_flush(r);
 }
 
+static void loss_notice_show(struct run *r);
+
 /* Output goes to the terminal through a queue, so that parsing the next
  * frames goes on while the terminal drains; the agent is granted what the
  * terminal has taken, so the queue stays within one window. */
@@ -198,6 +211,8 @@ static void on_output(struct sbx_exec *x, void *arg, enum frame_kind kind,
 
 	if (kind == FRAME_SCREEN && r->notice)
 		r->notice = 0; /* the repaint clears the screen */
+	if (kind == FRAME_SCREEN)
+		r->screen_left -= len < r->screen_left ? len : r->screen_left;
 	else if (kind == FRAME_STDOUT)
 		r->offset = sbx_exec_output_offset(x);
 	termmodes_feed(&r->tm, data, len);
@@ -207,6 +222,18 @@ static void on_output(struct sbx_exec *x, void *arg, enum frame_kind kind,
 	out_flush(r);
 	if (r->rec)
 		record_output(r->rec, data, len);
+	if (r->loss_notice && r->screen_left == 0)
+		loss_notice_show(r);
+}
+
+static void loss_notice_show(struct run *r)
+{
+	char text[200];
+
+	r->loss_notice = 0;
+	snprintf(text, sizeof text, "reconnected; %llu bytes of output were lost (more than "
+		 "the agent keeps), the screen is repainted", (unsigned long long)r->last_lost);
+	notice_show(r, text);
 }
 
 static void on_started(struct sbx_exec *x, void *arg, int64_t pid)
@@ -220,7 +247,6 @@ static void on_started(struct sbx_exec *x, void *arg, int64_t pid)
 static void on_attached(struct sbx_exec *x, void *arg, const struct msg_attached *a)
 {
 	struct run *r = arg;
-	char text[200];
 
 	(void)x;
 	r->session = a->session;
@@ -228,12 +254,14 @@ static void on_attached(struct sbx_exec *x, void *arg, const struct msg_attached
 	if (a->screen_bytes)
 		termmodes_init(&r->tm); /* the repaint sets them again */
 	notice_clear(r);
+	r->screen_left = a->screen_bytes;
 	if (a->lost) {
+		/* Told over the repaint, once it is drawn. */
 		r->lost += a->lost;
-		snprintf(text, sizeof text, "reconnected; %llu bytes of output were lost (more "
-			 "than the agent keeps), the screen is repainted",
-			 (unsigned long long)a->lost);
-		notice_show(r, text);
+		r->last_lost = a->lost;
+		r->loss_notice = 1;
+		if (r->screen_left == 0)
+			loss_notice_show(r);
 	}
 }
 

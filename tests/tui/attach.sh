@@ -27,7 +27,10 @@ wait_for() {
 pane() {
 	name=$1 size=$2
 	shift 2
-	$TM kill-session -t "$name" 2>/dev/null
+	# An old pane of that name is renamed, not killed: killing a tmux
+	# session while others run has sent SIGHUP to a process of another
+	# terminal here (1 run in 10; see the issue's note).
+	$TM rename-session -t "=$name" "old-$name-$RANDOM" 2>/dev/null
 	$TM new-session -d -s "$name" -x "${size%x*}" -y "${size#*x}" "sh -c '$SBX $*;
 		echo rc=\$?; stty -a | grep -o -- \"-\\?icanon\\|-\\?echo \" | tr -d \" \\n\"; echo :stty; sleep 60'"
 }
@@ -138,25 +141,25 @@ wait_for d '^rc=3$' && pass "the remote exit status is sbx's" || fail "exit stat
 restored d "after the remote program exits"
 check_match "sbx ps shows the session exited with its code" "exited 3" \
 	"$("$SBX" ps "$SOCK" | grep "^$N ")"
-pane g 100x30 attach --detach-keys ctrl-p,ctrl-q "$SOCK" cat -v
+pane g1 100x30 attach --detach-keys ctrl-p,ctrl-q "$SOCK" cat -v
 sleep 0.5
-keys g C-p x Enter
-wait_for g '^\^Px$' && pass "a partial sequence that breaks off is passed on" || fail "partial"
-keys g C-] C-] Enter
-wait_for g '^\^\]\^\]$' && pass "other keys pass (ctrl-] is not the detach key here)" || fail "ctrl-] passed"
-keys g C-p C-q
-wait_for g 'detached from session' && pass "ctrl-p,ctrl-q detaches, sent together" || fail "two-key"
-G=$(screen g | session_of)
-pane g 100x30 attach --detach-keys ctrl-p,ctrl-q --session "$G" "$SOCK"
+keys g1 C-p x Enter
+wait_for g1 '^\^Px$' && pass "a partial sequence that breaks off is passed on" || fail "partial"
+keys g1 C-] C-] Enter
+wait_for g1 '^\^\]\^\]$' && pass "other keys pass (ctrl-] is not the detach key here)" || fail "ctrl-] passed"
+keys g1 C-p C-q
+wait_for g1 'detached from session' && pass "ctrl-p,ctrl-q detaches, sent together" || fail "two-key"
+G=$(screen g1 | session_of)
+pane g2 100x30 attach --detach-keys ctrl-p,ctrl-q --session "$G" "$SOCK"
 sleep 0.5
-keys g C-p; sleep 0.5; keys g C-q
-wait_for g 'detached from session' && pass "ctrl-p,ctrl-q detaches with a pause between" || fail "split"
-pane g 100x30 attach --session "$G" "$SOCK"
+keys g2 C-p; sleep 0.5; keys g2 C-q
+wait_for g2 'detached from session' && pass "ctrl-p,ctrl-q detaches with a pause between" || fail "split"
+pane g3 100x30 attach --session "$G" "$SOCK"
 sleep 0.5
-keys g C-] C-] Enter
-wait_for g '^\^\]$' && pass "ctrl-] twice sends ctrl-] once" || fail "double press"
-keys g C-d
-wait_for g '^rc=0$' || fail "cat ends"
+keys g3 C-] C-] Enter
+wait_for g3 '^\^\]$' && pass "ctrl-] twice sends ctrl-] once" || fail "double press"
+keys g3 C-d
+wait_for g3 '^rc=0$' || fail "cat ends: $("$SBX" ps "$SOCK" | grep "^$G ")"
 
 # Ways of leaving: SIGHUP and SIGTERM detach; the terminal is restored.
 pane h 100x30 attach "$SOCK" "$SH"
@@ -204,6 +207,37 @@ if command -v asciinema >/dev/null && command -v script >/dev/null; then
 	check "asciinema reads the recording" 0 $?
 	check_match "and replays it" 'done-all' "$(cat "$T/cat.out")"
 fi
+
+# Cut off while more than the agent keeps is written: the loss is told.
+relay
+for _ in $(seq 50); do [ -S "$T/relay.sock" ] && break; sleep 0.05; done
+pane r 100x30 attach "unix:$T/relay.sock" "$SH"
+wait_for r '^remote\$' || fail "through the relay again"
+keys r 'sleep 1; head -c 6000000 /dev/zero | tr "\\0" x; echo; echo flood-done' Enter
+sleep 0.3
+pkill -f "socat UNIX-LISTEN:$T/relay.sock"
+rm -f "$T/relay.sock"
+wait_for r 'reconnecting' || fail "no notice 2"
+sleep 3
+relay
+wait_for r 'bytes of output were lost' && pass "output lost while cut off is told, with how much" ||
+	fail "no loss notice"
+wait_for r '^flood-done$' && pass "and the screen is repainted" || fail "no repaint after loss"
+keys r 'exit' Enter
+wait_for r "bytes of the session's output were lost" && pass "and told again on leaving" ||
+	fail "no loss summary"
+pkill -f "socat UNIX-LISTEN:$T/relay.sock"
+
+# The detach keys from the environment; a bad spec.
+$TM set-environment -g SBX_DETACH_KEYS ctrl-x # what the panes get
+pane s 100x30 attach "$SOCK" "$SH"
+wait_for s '^remote\$' || fail "s"
+keys s C-x
+wait_for s 'detached from session' && pass "SBX_DETACH_KEYS sets the detach keys" || fail "SBX_DETACH_KEYS"
+$TM set-environment -gu SBX_DETACH_KEYS
+msg=$("$SBX" attach --read-only --detach-keys ctrl-1 --session 1 "$SOCK" </dev/null 2>&1); rc=$?
+check "a bad --detach-keys: exit 125" 125 $rc
+check_match "names the accepted forms" 'ctrl-1.*ctrl-a' "$msg"
 
 # The agent dies: after --reconnect, sbx gives up and says so.
 pane k 100x30 attach --reconnect 1s "$SOCK" "$SH"

@@ -402,6 +402,26 @@ static void skip_test(void **state)
 	screen_free(b);
 }
 
+/* libvterm 0.1.4 overflows its stack on one write of a few MiB of text:
+ * screen_feed must cut it up. */
+static void huge_write_test(void **state)
+{
+	size_t n = 8 * 1024 * 1024;
+	char *big = malloc(n);
+	struct screen *a = screen_new(24, 80, 5);
+	size_t len;
+	char *snap;
+
+	(void)state;
+	memset(big, 'x', n);
+	screen_feed(a, big, n);
+	snap = screen_snapshot(a, &len);
+	assert_non_null(memmem(snap, len, "xxxxxxxxxx", 10));
+	free(snap);
+	free(big);
+	screen_free(a);
+}
+
 /* The cell libvterm keeps at width 2 must not shift the rest of the row. */
 static void wide_overwritten_test(void **state)
 {
@@ -464,5 +484,6 @@ int main(void)
 	case_add(&l, "a narrow glyph over half a wide one", wide_overwritten_test, NULL);
 	case_add(&l, "an OSC that never ends", endless_osc_test, NULL);
 	case_add(&l, "skipped output that scrolls away", skip_test, NULL);
+	case_add(&l, "one write of 8 MiB of text", huge_write_test, NULL);
 	return case_run(&l, "screen") ? 1 : 0;
 }
