@@ -83,6 +83,7 @@ static int kill_cmd(const struct cmd_entry *cmd, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_kill_entry = {
+	.options_anywhere = 1,
 	.name = "kill",
 	.usage = "[OPTIONS] TARGET EXEC [EXEC...]",
 	.summary = "Send a signal (default KILL) to running commands on TARGET.",

@@ -133,6 +133,7 @@ static int ps_cmd(const struct cmd_entry *cmd, int argc, char **argv)
 }
 
 const struct cmd_entry cmd_ps_entry = {
+	.options_anywhere = 1,
 	.name = "ps",
 	.usage = "[OPTIONS] TARGET",
 	.summary = "List the commands running on TARGET, whoever started them.",

@@ -19,7 +19,8 @@ int cmd_getopt(const struct cmd_entry *cmd, int argc, char **argv)
 
 	if (built != cmd) {
 		built = cmd;
-		*s++ = '+'; /* operands end option parsing: CMD's flags are CMD's */
+		if (!cmd->options_anywhere)
+			*s++ = '+'; /* operands end option parsing: CMD's flags are CMD's */
 		*s++ = ':';
 		for (const struct cmd_opt *o = cmd->opts; o->name && n < MAX_OPTS; o++, n++) {
 			lopts[n] = (struct option){o->name, o->arg ? required_argument : no_argument,

@@ -27,6 +27,7 @@ struct cmd_entry {
 	const char *summary; /* one line */
 	const char *details; /* paragraphs after the options, or NULL */
 	const struct cmd_opt *opts; /* ends with {0} */
+	int options_anywhere; /* options may follow operands (no CMD to pass them to) */
 	int (*exec)(const struct cmd_entry *cmd, int argc, char **argv);
 };
 

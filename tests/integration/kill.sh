@@ -16,6 +16,7 @@ check_match "ps: a command of another client, with its arguments" ' ws .* sleep 
 check_match "ps: one from POST /v1/exec" ' http .* sleep 1007$' "$table"
 json=$("$SBX" ps --json "$SOCK")
 check "ps --json: one object per command" 3 "$(printf '%s\n' "$json" | jq -s length)"
+check "ps TARGET --json: an option after TARGET is taken too" 3 "$("$SBX" ps "$SOCK" --json | jq -s length)"
 na=$(printf '%s\n' "$json" | jq 'select(.args == ["1005"]) | .exec')
 nb=$(jq -r 'select(.event == "started") | .exec' "$T/b.json")
 nc=$(printf '%s\n' "$json" | jq 'select(.via == "http") | .exec')
