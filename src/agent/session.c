@@ -16,10 +16,13 @@
 #include "session.h"
 #include "xmalloc.h"
 
-/* The screen is fed lazily, at most this far behind the output, and
- * brought up to date for a snapshot: a flood then costs libvterm only its
- * last screens and scrollback (screen_skip), not every byte. */
+/* The screen is fed lazily and brought up to date for a snapshot. Output
+ * about to leave the ring unfed is taken FEED_STEP at a time, at most
+ * FEED_LAG behind: skipped (screen_skip) when the ring holds enough lines
+ * after it that its text is sure to scroll away, fed otherwise. A flood
+ * then costs libvterm little more than the screens of the snapshots. */
 #define FEED_LAG (SESSION_RING - 2 * PROTO_MAX_DATA)
+#define FEED_STEP (512 * 1024)
 
 /* A viewer's frames waiting in its connection's queue, at most. */
 #define VIEWER_QUEUED (1024 * 1024)
@@ -218,6 +221,60 @@ static size_t screen_start(const struct session *s, const unsigned char *p, size
 	return 0;
 }
 
+/* Line feeds in the ring's [from, head), counting a line longer than the
+ * screen as the rows it wraps to, up to want: 1 when there are that many. */
+static int ring_lines(const struct session *s, uint64_t from, size_t want)
+{
+	size_t cols = s->cols ? s->cols : 80, since = 0;
+	uint64_t at = s->head;
+
+	while (at > from) {
+		/* The contiguous piece of the ring that ends at `at`. */
+		size_t end = (size_t)((at - 1) % SESSION_RING) + 1;
+		size_t n = end < at - from ? end : (size_t)(at - from);
+		const unsigned char *base = s->ring + end - n, *nl;
+
+		while (n && (nl = memrchr(base, '\n', n))) {
+			size_t line = since + (size_t)(base + n - nl - 1), lines = 1 + line / cols;
+
+			if (lines >= want)
+				return 1;
+			want -= lines;
+			since = 0;
+			n = (size_t)(nl - base);
+		}
+		since += n;
+		at -= end < at - from ? end : (size_t)(at - from);
+	}
+	return 0;
+}
+
+/* The oldest unfed output, before the ring drops it (see FEED_STEP). */
+static void session_advance(struct session *s)
+{
+	size_t want = (size_t)s->rows + SESSION_SCROLLBACK + 1;
+	unsigned char *tmp;
+	const unsigned char *p;
+	uint64_t end;
+
+	while (s->head - s->fed > FEED_LAG) {
+		end = s->fed + FEED_STEP;
+		/* To the end of a line (within another step): no sequence or
+		 * character cut between what is skipped and what is fed. */
+		while (end < s->head && end - s->fed < 2 * FEED_STEP &&
+		       s->ring[(end - 1) % SESSION_RING] != '\n')
+			end++;
+		tmp = NULL;
+		p = ring_span(s, s->fed, end, &tmp);
+		if (ring_lines(s, end, want))
+			screen_skip(s->screen, p, (size_t)(end - s->fed));
+		else
+			screen_feed(s->screen, p, (size_t)(end - s->fed));
+		free(tmp);
+		s->fed = end;
+	}
+}
+
 /* The screen brought up to the newest output. */
 static void session_catch_up(struct session *s)
 {
@@ -240,8 +297,7 @@ static void session_catch_up(struct session *s)
 void session_output(struct session *s, const void *data, size_t len)
 {
 	ring_put(s, data, len);
-	if (s->head - s->fed > FEED_LAG)
-		session_catch_up(s);
+	session_advance(s);
 	for (struct viewer *v = s->viewers; v; v = v->next)
 		viewer_pump(v);
 }
