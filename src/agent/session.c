@@ -110,6 +110,19 @@ static void exec_poke(struct session *s)
 		exec_out_update(s->x);
 }
 
+static void session_catch_up(struct session *s);
+
+/* An exited session that nobody watches keeps its screen for a later
+ * attach, not its output: what is left is bounded by the screen. */
+static void session_shrink(struct session *s)
+{
+	if (!s->over || s->viewers || s->ring == NULL)
+		return;
+	session_catch_up(s);
+	free(s->ring);
+	s->ring = NULL;
+}
+
 static void viewer_free(struct viewer *v)
 {
 	struct viewer **p;
@@ -122,6 +135,7 @@ static void viewer_free(struct viewer *v)
 	if (v->stalled)
 		conn_stall(v->conn, 0);
 	v->conn->nexecs--;
+	session_shrink(v->s);
 	free(v);
 }
 
@@ -398,6 +412,7 @@ void session_exited(struct session *s, const struct msg *exited)
 	s->ended_at_ms = now_ms();
 	log_debug("session %u: over", s->serial);
 	session_pump(s);
+	session_shrink(s);
 	lws_sul_schedule(agent.ctx, 0, &s->expire_sul, session_expire,
 			 (lws_usec_t)SESSION_KEEP_MS * 1000);
 }
@@ -465,12 +480,12 @@ void session_attach(struct conn *c, const struct msg *m)
 	d->session = s->serial;
 	d->pid = s->pid;
 	d->rows = s->rows, d->cols = s->cols;
-	if (a->resume && a->offset >= ring_start(s)) {
+	if (a->resume && s->ring && a->offset >= ring_start(s)) {
 		d->offset = v->sent = a->offset;
 		conn_send(c, &r);
 	} else {
 		d->offset = v->sent = s->head;
-		d->lost = a->resume ? ring_start(s) - a->offset : 0;
+		d->lost = a->resume ? (s->ring ? ring_start(s) : s->head) - a->offset : 0;
 		session_catch_up(s);
 		snap = screen_snapshot(s->screen, &len);
 		d->screen_bytes = len;

@@ -141,6 +141,10 @@ wait_for d '^rc=3$' && pass "the remote exit status is sbx's" || fail "exit stat
 restored d "after the remote program exits"
 check_match "sbx ps shows the session exited with its code" "exited 3" \
 	"$("$SBX" ps "$SOCK" | grep "^$N ")"
+pane x 100x30 attach --session "$N" "$SOCK"
+wait_for x '^rc=3$' && pass "attaching to an exited session shows its last screen and its status" ||
+	fail "attach to an exited session"
+screen x | grep -q 'stty size' && pass "(its last screen)" || fail "no last screen"
 pane g1 100x30 attach --detach-keys ctrl-p,ctrl-q "$SOCK" cat -v
 sleep 0.5
 keys g1 C-p x Enter
