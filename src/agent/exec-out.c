@@ -189,9 +189,9 @@ int exec_resize(struct exec *x, uint16_t rows, uint16_t cols)
 {
 	struct winsize ws = {.ws_row = rows, .ws_col = cols};
 
-	if (!x->tty || x->out[0] == NULL)
+	if (!x->tty || x->pty_keep < 0)
 		return -1;
-	return ioctl(watch_fd(x->out[0]), TIOCSWINSZ, &ws);
+	return ioctl(x->pty_keep, TIOCSWINSZ, &ws);
 }
 
 /* A frame of ours left the connection's queue. */

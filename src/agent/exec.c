@@ -5,6 +5,7 @@
  * Stdin is exec-in.c's. Called by conn.c (messages) and reaper.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <signal.h>
@@ -271,6 +272,12 @@ struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, dou
 	x->started_at_ms = wall_ms();
 	x->id = m->id;
 	x->pid = res.pid;
+	/* lws closes a watched fd on POLLHUP, which a PTY's master gets as
+	 * soon as the command has closed its terminal fds, while it may still
+	 * run (at exit, its atexit handlers): closing the last master fd then
+	 * hangs the terminal up and kills the command with SIGHUP. A terminal
+	 * is hung up when its command has ended, not before. */
+	x->pty_keep = req->tty ? fcntl(res.out_fd, F_DUPFD_CLOEXEC, 3) : -1;
 	x->t_recv = t_recv;
 	x->t_start = t_start;
 	x->next = agent.execs;
@@ -338,6 +345,8 @@ static void exec_free(struct exec *x)
 		timeout_finish(x);
 	exec_in_close(x);
 	exec_out_close(x);
+	if (x->pty_keep >= 0)
+		close(x->pty_keep);
 	if (x->conn)
 		x->conn->nexecs--;
 	for (char **a = x->argv; a && *a; a++)

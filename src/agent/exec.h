@@ -23,6 +23,7 @@ struct exec {
 	pid_t pid;
 	int tty; /* stdin and stdout are one PTY */
 	struct session *sess; /* a session's process: output goes there */
+	int pty_keep; /* a PTY's master, held until the process is reaped */
 	char **argv;     /* cmd and args, for list */
 	int64_t started_at_ms;
 

@@ -117,6 +117,10 @@ fi
 check "-t default size" "24 80" "$("$SBX" exec -t "$SOCK" stty size | tr -d '\r')"
 check "-t --rows --cols" "30 100" "$("$SBX" exec -t --rows 30 --cols 100 "$SOCK" stty size | tr -d '\r')"
 check_match "-t gives a terminal" '^/dev/pts/[0-9]+$' "$("$SBX" exec -t "$SOCK" tty | tr -d '\r')"
+# A command that closes its terminal and goes on is not hung up (SIGHUP)
+# before it ends: the terminal is hung up when the command has ended.
+"$SBX" exec -t "$SOCK" sh -c 'exec 0<&- 1>&- 2>&-; sleep 0.3; exit 7'; rc=$?
+check "-t: a command that closed its terminal still ends with its own status" 7 $rc
 "$SBX" exec -t "$SOCK" sh -c 'echo out; echo err >&2; exit 3' >"$T/tout" 2>"$T/terr"; rc=$?
 check "-t exit status" 3 $rc
 check "-t merges stderr into stdout" "out err" "$(tr -d '\r' <"$T/tout" | tr '\n' ' ' | sed 's/ $//')"
