@@ -61,6 +61,8 @@ void conn_send(struct conn *c, const struct msg *m);
 void conn_send_error(struct conn *c, uint32_t id, enum proto_err code,
 		     const char *message);
 void conn_stall(struct conn *c, int stall);
+/* 1 if stdin frame f starts at expected; else 0, and an error to c. */
+int conn_stdin_in_order(struct conn *c, const struct frame *f, uint64_t expected);
 int conn_any_pending(void);
 
 /* exec.c */

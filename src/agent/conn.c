@@ -277,6 +277,18 @@ static void on_text(struct conn *c, const unsigned char *buf, size_t len, double
 	msg_free(&m);
 }
 
+int conn_stdin_in_order(struct conn *c, const struct frame *f, uint64_t expected)
+{
+	char msg[120];
+
+	if (f->offset == expected)
+		return 1;
+	snprintf(msg, sizeof msg, "stdin of exec %u: frame at byte %llu, expected %llu; dropped",
+		 f->id, (unsigned long long)f->offset, (unsigned long long)expected);
+	conn_send_error(c, f->id, PERR_BAD_FRAME, msg);
+	return 0;
+}
+
 static void on_binary(struct conn *c, const unsigned char *buf, size_t len)
 {
 	struct proto_error e;
@@ -316,14 +328,8 @@ static void on_binary(struct conn *c, const unsigned char *buf, size_t len)
 		conn_send_error(c, f.id, PERR_STDIN_CLOSED, msg);
 		return;
 	}
-	if (f.offset != exec_stdin_offset(x)) {
-		snprintf(msg, sizeof msg, "stdin of exec %u: frame at byte %llu, expected %llu; dropped",
-			 f.id, (unsigned long long)f.offset,
-			 (unsigned long long)exec_stdin_offset(x));
-		conn_send_error(c, f.id, PERR_BAD_FRAME, msg);
-		return;
-	}
-	exec_stdin(x, &f);
+	if (conn_stdin_in_order(c, &f, exec_stdin_offset(x)))
+		exec_stdin(x, &f);
 }
 
 static void conn_dispatch(struct conn *c, const unsigned char *buf, size_t len)

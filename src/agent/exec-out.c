@@ -189,7 +189,7 @@ int exec_resize(struct exec *x, uint16_t rows, uint16_t cols)
 {
 	struct winsize ws = {.ws_row = rows, .ws_col = cols};
 
-	if (!x->tty || x->pty_keep < 0)
+	if (x->pty_keep < 0) /* no tty */
 		return -1;
 	return ioctl(x->pty_keep, TIOCSWINSZ, &ws);
 }

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -138,14 +137,6 @@ static char **argv_dup(const struct msg_exec *req)
 	return v;
 }
 
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct exec *exec_by_serial(uint32_t n)
 {
 	for (struct exec *x = agent.execs; x; x = x->next)
@@ -173,6 +164,16 @@ pid_t exec_pid(const struct exec *x)
 	return x->pid;
 }
 
+void exec_info_command(struct msg_exec_info *e, char *const *argv)
+{
+	e->cmd = xstrdup(argv[0]);
+	for (e->nargs = 0; argv[e->nargs + 1]; e->nargs++)
+		;
+	e->args = xcalloc(e->nargs + 1, sizeof *e->args);
+	for (size_t i = 0; i < e->nargs; i++)
+		e->args[i] = xstrdup(argv[i + 1]);
+}
+
 void exec_list(struct msg *m)
 {
 	struct msg_execs *l = &m->u.execs;
@@ -188,12 +189,7 @@ void exec_list(struct msg *m)
 		struct msg_exec_info *e = &l->v[l->n++];
 		e->exec = x->serial;
 		e->pid = x->pid;
-		e->cmd = xstrdup(x->argv[0]);
-		for (e->nargs = 0; x->argv[e->nargs + 1]; e->nargs++)
-			;
-		e->args = xcalloc(e->nargs + 1, sizeof *e->args);
-		for (size_t i = 0; i < e->nargs; i++)
-			e->args[i] = xstrdup(x->argv[i + 1]);
+		exec_info_command(e, x->argv);
 		e->started_at_ms = x->started_at_ms;
 		e->tty = x->tty;
 		e->via = xstrdup(x->http ? "http" : "ws");
@@ -269,7 +265,7 @@ struct exec *exec_start(struct conn *c, struct http *h, const struct msg *m, dou
 	x->http = h;
 	x->serial = serial_next();
 	x->argv = argv_dup(req);
-	x->started_at_ms = wall_ms();
+	x->started_at_ms = clock_wall_ms();
 	x->id = m->id;
 	x->pid = res.pid;
 	/* lws closes a watched fd on POLLHUP, which a PTY's master gets as

@@ -58,6 +58,8 @@ struct exec {
 
 /* exec.c */
 void exec_try_finish(struct exec *x);
+/* argv (cmd and args, NULL-terminated) copied into a list entry. */
+void exec_info_command(struct msg_exec_info *e, char *const *argv);
 
 /* exec-out.c */
 void exec_out_open(struct exec *x, int out_fd, int err_fd);

@@ -8,8 +8,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "exec.h"
 #include "log.h"
 #include "screen.h"
@@ -61,14 +61,6 @@ struct session {
 };
 
 static struct session *sessions;
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static uint64_t ring_start(const struct session *s)
 {
@@ -210,55 +202,37 @@ static const unsigned char *ring_span(struct session *s, uint64_t from, uint64_t
 	return *tmp;
 }
 
-/* Where the output that matters to the screen begins in p[0, n): after
- * the line feed that leaves rows + scrollback more of them to come, or 0
- * when there are not that many. */
-static size_t screen_start(const struct session *s, const unsigned char *p, size_t n)
-{
-	size_t want = (size_t)s->rows + SESSION_SCROLLBACK + 1, lines;
-
-	while (n > 0) {
-		const unsigned char *nl = memrchr(p, '\n', n);
-		size_t line = nl ? n - (size_t)(nl - p) - 1 : n;
-
-		/* A line longer than the screen is wide wraps: count it as the
-		 * rows it takes (escapes counted as text: an over-estimate,
-		 * which the scrollback's margin absorbs). */
-		lines = 1 + line / (s->cols ? s->cols : 80);
-		if (nl == NULL)
-			return 0;
-		n = (size_t)(nl - p);
-		if (lines >= want)
-			return n + 1;
-		want -= lines;
-	}
-	return 0;
-}
-
-/* Line feeds in the ring's [from, head), counting a line longer than the
- * screen as the rows it wraps to, up to want: 1 when there are that many. */
-static int ring_lines(const struct session *s, uint64_t from, size_t want)
+/* Where the output that matters to the screen begins in the ring's
+ * [from, head): after the line feed that leaves rows + scrollback lines
+ * to come, counting a line longer than the screen is wide as the rows it
+ * wraps to (escapes counted as text: an over-estimate, which the
+ * scrollback's margin absorbs). 1 with *cut set, or 0 when there are not
+ * that many lines. */
+static int ring_cut(const struct session *s, uint64_t from, uint64_t *cut)
 {
 	size_t cols = s->cols ? s->cols : 80, since = 0;
+	size_t want = (size_t)s->rows + SESSION_SCROLLBACK + 1;
 	uint64_t at = s->head;
 
 	while (at > from) {
 		/* The contiguous piece of the ring that ends at `at`. */
 		size_t end = (size_t)((at - 1) % SESSION_RING) + 1;
-		size_t n = end < at - from ? end : (size_t)(at - from);
+		size_t n = end < at - from ? end : (size_t)(at - from), piece = n;
 		const unsigned char *base = s->ring + end - n, *nl;
 
 		while (n && (nl = memrchr(base, '\n', n))) {
 			size_t line = since + (size_t)(base + n - nl - 1), lines = 1 + line / cols;
 
-			if (lines >= want)
+			if (lines >= want) {
+				*cut = at - piece + (uint64_t)(nl - base) + 1;
 				return 1;
+			}
 			want -= lines;
 			since = 0;
 			n = (size_t)(nl - base);
 		}
 		since += n;
-		at -= end < at - from ? end : (size_t)(at - from);
+		at -= piece;
 	}
 	return 0;
 }
@@ -266,10 +240,9 @@ static int ring_lines(const struct session *s, uint64_t from, size_t want)
 /* The oldest unfed output, before the ring drops it (see FEED_STEP). */
 static void session_advance(struct session *s)
 {
-	size_t want = (size_t)s->rows + SESSION_SCROLLBACK + 1;
 	unsigned char *tmp;
 	const unsigned char *p;
-	uint64_t end;
+	uint64_t end, cut;
 
 	while (s->head - s->fed > FEED_LAG) {
 		end = s->fed + FEED_STEP;
@@ -280,7 +253,7 @@ static void session_advance(struct session *s)
 			end++;
 		tmp = NULL;
 		p = ring_span(s, s->fed, end, &tmp);
-		if (ring_lines(s, end, want))
+		if (ring_cut(s, end, &cut))
 			screen_skip(s->screen, p, (size_t)(end - s->fed));
 		else
 			screen_feed(s->screen, p, (size_t)(end - s->fed));
@@ -294,13 +267,15 @@ static void session_catch_up(struct session *s)
 {
 	unsigned char *tmp = NULL;
 	const unsigned char *p;
+	uint64_t cut = s->fed;
 	size_t n, skip;
 
 	if (s->fed == s->head)
 		return;
 	n = (size_t)(s->head - s->fed);
 	p = ring_span(s, s->fed, s->head, &tmp);
-	skip = screen_start(s, p, n);
+	ring_cut(s, s->fed, &cut);
+	skip = (size_t)(cut - s->fed);
 	if (skip)
 		screen_skip(s->screen, p, skip);
 	screen_feed(s->screen, p + skip, n - skip);
@@ -409,7 +384,7 @@ void session_exited(struct session *s, const struct msg *exited)
 	s->exited.u.exited.stdout_bytes = s->head;
 	s->over = 1;
 	s->x = NULL;
-	s->ended_at_ms = now_ms();
+	s->ended_at_ms = clock_wall_ms();
 	log_debug("session %u: over", s->serial);
 	session_pump(s);
 	session_shrink(s);
@@ -512,7 +487,6 @@ void viewer_detach(struct viewer *v)
 void viewer_stdin(struct viewer *v, const struct frame *f)
 {
 	struct msg w = {.type = MSG_WINDOW, .id = v->id};
-	char buf[120];
 
 	if (v->read_only || v->s->x == NULL) {
 		conn_send_error(v->conn, v->id, PERR_STDIN_CLOSED,
@@ -520,13 +494,7 @@ void viewer_stdin(struct viewer *v, const struct frame *f)
 					     : "the session's process has exited");
 		return;
 	}
-	if (f->offset != v->in_off) {
-		snprintf(buf, sizeof buf, "stdin of %u: frame at byte %llu, expected %llu; dropped",
-			 v->id, (unsigned long long)f->offset, (unsigned long long)v->in_off);
-		conn_send_error(v->conn, v->id, PERR_BAD_FRAME, buf);
-		return;
-	}
-	if (f->len == 0)
+	if (!conn_stdin_in_order(v->conn, f, v->in_off) || f->len == 0)
 		return;
 	v->in_off += f->len;
 	exec_in_push(v->s->x, f->data, f->len);
@@ -591,17 +559,9 @@ void session_conn_gone(struct conn *c)
 
 static void session_info(const struct session *s, struct msg_exec_info *e)
 {
-	size_t n;
-
 	e->exec = s->serial;
 	e->pid = s->pid;
-	e->cmd = xstrdup(s->argv[0]);
-	for (n = 0; s->argv[n + 1]; n++)
-		;
-	e->nargs = n;
-	e->args = xcalloc(n + 1, sizeof *e->args);
-	for (size_t i = 0; i < n; i++)
-		e->args[i] = xstrdup(s->argv[i + 1]);
+	exec_info_command(e, s->argv);
 	e->started_at_ms = s->started_at_ms;
 	e->tty = 1;
 	e->via = xstrdup("ws");

@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 #include <libwebsockets.h>
@@ -38,7 +37,6 @@
 struct run {
 	const struct attach_opts *o;
 	struct sbx_client *cl;
-	struct sbx_conn *conn;
 	struct sbx_exec *x;
 	struct watch *in;
 	struct watch *out;  /* our terminal, written without blocking */
@@ -209,12 +207,12 @@ static void on_output(struct sbx_exec *x, void *arg, enum frame_kind kind,
 {
 	struct run *r = arg;
 
-	if (kind == FRAME_SCREEN && r->notice)
+	if (kind == FRAME_SCREEN) {
 		r->notice = 0; /* the repaint clears the screen */
-	if (kind == FRAME_SCREEN)
 		r->screen_left -= len < r->screen_left ? len : r->screen_left;
-	else if (kind == FRAME_STDOUT)
+	} else if (kind == FRAME_STDOUT) {
 		r->offset = sbx_exec_output_offset(x);
+	}
 	termmodes_feed(&r->tm, data, len);
 	byteq_push(&r->outq, data, len, kind == FRAME_STDOUT);
 	if (kind == FRAME_STDOUT)
@@ -271,12 +269,7 @@ static void on_exited(struct sbx_exec *x, void *arg, const struct msg_exited *e)
 
 	(void)x;
 	terminal_leave(r);
-	if (e->timed_out) {
-		fprintf(stderr, "sbx: timed out after %s\n", r->o->timeout_text);
-		run_end(r, EXIT_TIMEOUT);
-		return;
-	}
-	run_end(r, e->signo ? 128 + e->signo : e->code);
+	run_end(r, exited_status(e, r->o->timeout_text));
 }
 
 static void on_failed(struct sbx_exec *x, void *arg, const struct msg_failed *f)
@@ -330,21 +323,17 @@ static int conn_start(struct run *r, char *err, size_t errlen)
 {
 	struct msg_attach a = {.session = r->session ? r->session : r->o->session,
 			       .read_only = r->o->read_only};
+	struct sbx_conn *c = sbx_conn_open(r->cl, r->o->url, r->o->token, &conn_ops, r, err, errlen);
 
-	r->conn = sbx_conn_open(r->cl, r->o->url, r->o->token, &conn_ops, r, err, errlen);
-	if (r->conn == NULL)
+	if (c == NULL)
 		return -1;
-	if (r->session == 0 && r->o->req) {
-		r->x = sbx_exec_start(r->conn, r->o->req, &exec_ops, r);
-		sbx_exec_hold_output(r->x, 1); /* granted as the terminal takes it */
-		return 0;
-	}
 	if (!r->o->read_only)
 		a.rows = r->rows, a.cols = r->cols;
 	a.resume = r->session != 0;
 	a.offset = r->offset;
-	r->x = sbx_exec_attach(r->conn, &a, &exec_ops, r);
-	sbx_exec_hold_output(r->x, 1);
+	r->x = r->session == 0 && r->o->req ? sbx_exec_start(c, r->o->req, &exec_ops, r)
+					     : sbx_exec_attach(c, &a, &exec_ops, r);
+	sbx_exec_hold_output(r->x, 1); /* granted as the terminal takes it */
 	return 0;
 }
 
@@ -470,11 +459,10 @@ static const struct watch_ops in_ops = {.readable = in_readable, .closed = in_cl
 
 static void size_read(struct run *r)
 {
-	struct winsize ws;
+	uint16_t rows, cols;
 
-	if ((ioctl(1, TIOCGWINSZ, &ws) == 0 || ioctl(0, TIOCGWINSZ, &ws) == 0) && ws.ws_row &&
-	    ws.ws_col)
-		r->rows = ws.ws_row, r->cols = ws.ws_col;
+	if (term_size(&rows, &cols) == 0 && rows && cols)
+		r->rows = rows, r->cols = cols;
 }
 
 static void on_winch(struct run *r)

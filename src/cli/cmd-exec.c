@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -39,16 +38,14 @@ static const struct cmd_opt exec_opts[] = {
 	{"workdir", 'w', "DIR", "run in DIR (missing or not a directory: exit 125)"},
 	{"mount", OPT_MOUNT, "KEY[:SUBDIR][:ro]", "mount the agent's disk KEY at /mnt/archil/KEY for this command only; repeatable"},
 	{"env", 'e', "K=V", "set K in the command's environment; K alone passes ours"},
-	{"env-file", OPT_ENV_FILE, "FILE", "read K=V lines from FILE (# comments)"},
+	EXEC_OPT_ENV_FILE,
 	{"timeout", OPT_TIMEOUT, "DURATION", "agent sends TERM at DURATION (500ms, 30s, 5m), then KILL; exit 124"},
 	{"kill-grace", OPT_KILL_GRACE, "DURATION", "between TERM and KILL on timeout (default 2s)"},
 	{"rlimit", OPT_RLIMIT, "NAME=SOFT[:HARD]", "resource limit (nofile=1024, cpu=10:20, core=unlimited)"},
 	{"output-limit", OPT_OUTPUT_LIMIT, "SIZE", "send at most SIZE (128K, 1M) of each stream; say how much was dropped"},
 	{"json", OPT_JSON, NULL, "print one JSON object per event on stdout (started, stdout, stderr, exited, failed)"},
 	{"time", OPT_TIME, NULL, "print total, queue and execute time on stderr after"},
-	{"token-file", OPT_TOKEN_FILE, "FILE", "bearer token for the agent (else $SBX_TOKEN)"},
-	{"ca-file", OPT_CA_FILE, "FILE", "trust this PEM CA for wss:// (else the system's)"},
-	{"keepalive", OPT_KEEPALIVE, "SECS", "ping a silent agent after SECS, give up after 3 x SECS (default 20)"},
+	EXEC_OPTS_REACH,
 	{"detach-keys", OPT_DETACH_KEYS, "KEYS", "with -it on a terminal: keys that detach (default ctrl-]; \"\" for none)"},
 	{"reconnect", OPT_RECONNECT, "DURATION", "with -it on a terminal: retry a lost connection this long (default 30s; 0: never)"},
 	{"help", 'h', NULL, "show this help"},
@@ -186,13 +183,7 @@ static void on_exited(struct sbx_exec *x, void *arg, const struct msg_exited *e)
 	if (e->stderr_dropped)
 		fprintf(stderr, "sbx: stderr: %llu bytes dropped past --output-limit\n",
 			(unsigned long long)e->stderr_dropped);
-	if (e->timed_out) {
-		/* As timeout(1): 124 whatever the signal that ended it. */
-		fprintf(stderr, "sbx: timed out after %s\n", r->timeout_text);
-		run_end(r, EXIT_TIMEOUT);
-		return;
-	}
-	run_end(r, e->signo ? 128 + e->signo : e->code);
+	run_end(r, exited_status(e, r->timeout_text));
 }
 
 static void on_started(struct sbx_exec *x, void *arg, int64_t pid)
@@ -263,11 +254,10 @@ static const struct sbx_exec_ops exec_ops = {
 /* Our terminal's new size, for the remote PTY. */
 static void winch_forward(struct run *r)
 {
-	struct winsize ws;
+	uint16_t rows, cols;
 
-	if (r->x && r->winch && (ioctl(1, TIOCGWINSZ, &ws) == 0 || ioctl(0, TIOCGWINSZ, &ws) == 0) &&
-	    ws.ws_row && ws.ws_col)
-		sbx_exec_resize(r->x, ws.ws_row, ws.ws_col);
+	if (r->x && r->winch && term_size(&rows, &cols) == 0 && rows && cols)
+		sbx_exec_resize(r->x, rows, cols);
 }
 
 /* Ctrl-C interrupts the remote group; a second one kills it. TERM and
@@ -362,16 +352,14 @@ out:
  * else 24x80. */
 static void tty_default_size(struct msg_exec *req, struct exec_opts *o)
 {
-	struct winsize ws = {0};
+	uint16_t rows = 24, cols = 80;
 
-	if (ioctl(1, TIOCGWINSZ, &ws) < 0 && ioctl(0, TIOCGWINSZ, &ws) < 0)
-		ws.ws_row = 24, ws.ws_col = 80;
-	else if (!req->rows && !req->cols)
+	if (term_size(&rows, &cols) == 0 && !req->rows && !req->cols)
 		o->winch = 1;
 	if (req->rows == 0)
-		req->rows = ws.ws_row ? ws.ws_row : 24;
+		req->rows = rows ? rows : 24;
 	if (req->cols == 0)
-		req->cols = ws.ws_col ? ws.ws_col : 80;
+		req->cols = cols ? cols : 80;
 }
 
 /* An interactive terminal: the command runs as a session, detachable. */

@@ -38,6 +38,15 @@ struct exec_opts {
 	char *mount_text[PROTO_MAX_MOUNTS]; /* what the fields point into */
 };
 
+/* Rows of the option tables that exec, shell and attach share word for
+ * word: how to reach the agent, and an environment file. */
+#define EXEC_OPTS_REACH \
+	{"token-file", OPT_TOKEN_FILE, "FILE", "bearer token for the agent (else $SBX_TOKEN)"}, \
+	{"ca-file", OPT_CA_FILE, "FILE", "trust this PEM CA for wss:// (else the system's)"}, \
+	{"keepalive", OPT_KEEPALIVE, "SECS", \
+	 "ping a silent agent after SECS, give up after 3 x SECS (default 20)"}
+#define EXEC_OPT_ENV_FILE {"env-file", OPT_ENV_FILE, "FILE", "read K=V lines from FILE (# comments)"}
+
 /* Option c: 0 when taken, 1 after --help, else an exit status (printed). */
 int exec_option(const struct cmd_entry *cmd, int c, char **argv, struct exec_opts *o,
 		struct msg_exec *req);

@@ -29,3 +29,13 @@ int failure_report(const struct msg_failed *f)
 		return EXIT_CANNOT_RUN;
 	}
 }
+
+int exited_status(const struct msg_exited *e, const char *timeout_text)
+{
+	if (e->timed_out) {
+		/* As timeout(1): 124 whatever the signal that ended it. */
+		fprintf(stderr, "sbx: timed out after %s\n", timeout_text);
+		return EXIT_TIMEOUT;
+	}
+	return e->signo ? 128 + e->signo : e->code;
+}

@@ -1,7 +1,8 @@
 /*
- * failure.h: a command that never ran (`failed`), told in one line on
- * stderr, with the exit status sbx gives it (127, 126 or 125), for every
- * command that starts one: exec, shell, attach.
+ * failure.h: how a command ended, as the exit status sbx gives it, for
+ * every command that starts one (exec, shell, attach): one that never ran
+ * (`failed`: 127, 126 or 125) and one that timed out (124) told in one
+ * line on stderr.
  */
 #ifndef SBX_FAILURE_H
 #define SBX_FAILURE_H
@@ -9,5 +10,8 @@
 #include "proto.h"
 
 int failure_report(const struct msg_failed *f);
+/* Its code, 128+N for signal N, or 124 as timeout(1) when its timeout
+ * (given as timeout_text) ended it. */
+int exited_status(const struct msg_exited *e, const char *timeout_text);
 
 #endif

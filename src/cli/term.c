@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -83,5 +84,15 @@ int term_raw(int fd)
 		tcsetattr(fd, TCSAFLUSH, &saved);
 		return -1;
 	}
+	return 0;
+}
+
+int term_size(uint16_t *rows, uint16_t *cols)
+{
+	struct winsize ws;
+
+	if (ioctl(1, TIOCGWINSZ, &ws) < 0 && ioctl(0, TIOCGWINSZ, &ws) < 0)
+		return -1;
+	*rows = ws.ws_row, *cols = ws.ws_col;
 	return 0;
 }

@@ -71,22 +71,30 @@ static void unlink_free(struct sbx_exec *x)
 	exec_free(x);
 }
 
-struct sbx_exec *sbx_exec_start(struct sbx_conn *c, const struct msg_exec *req,
-				const struct sbx_exec_ops *ops, void *arg)
+/* A handle on c, its id chosen, for the request that m will carry. */
+static struct sbx_exec *exec_new(struct sbx_conn *c, const struct sbx_exec_ops *ops, void *arg,
+				 int stdin_closed, struct msg *m)
 {
 	struct sbx_exec *x = xcalloc(1, sizeof *x);
-	struct msg m = {.type = MSG_EXEC};
 
 	x->conn = c;
 	x->ops = ops;
 	x->arg = arg;
 	x->id = conn_new_id(c);
-	x->stdin_closed = req->stdin_mode != STDIN_PIPE;
+	x->stdin_closed = stdin_closed;
 	x->in_credit = PROTO_STDIN_WINDOW;
 	x->next = c->execs;
 	c->execs = x;
-	m.id = x->id;
-	m.u.exec = *req;
+	m->id = x->id;
+	return x;
+}
+
+struct sbx_exec *sbx_exec_start(struct sbx_conn *c, const struct msg_exec *req,
+				const struct sbx_exec_ops *ops, void *arg)
+{
+	struct msg m = {.type = MSG_EXEC, .u.exec = *req};
+	struct sbx_exec *x = exec_new(c, ops, arg, req->stdin_mode != STDIN_PIPE, &m);
+
 	conn_push(c, &m);
 	return x;
 }
@@ -94,21 +102,11 @@ struct sbx_exec *sbx_exec_start(struct sbx_conn *c, const struct msg_exec *req,
 struct sbx_exec *sbx_exec_attach(struct sbx_conn *c, const struct msg_attach *a,
 				 const struct sbx_exec_ops *ops, void *arg)
 {
-	struct sbx_exec *x = xcalloc(1, sizeof *x);
-	struct msg m = {.type = MSG_ATTACH};
+	struct msg m = {.type = MSG_ATTACH, .u.attach = *a};
+	struct sbx_exec *x = exec_new(c, ops, arg, a->read_only, &m);
 
-	x->conn = c;
-	x->ops = ops;
-	x->arg = arg;
-	x->id = conn_new_id(c);
 	x->attaching = 1;
-	x->stdin_closed = a->read_only;
-	x->in_credit = PROTO_STDIN_WINDOW;
 	x->number = a->session;
-	x->next = c->execs;
-	c->execs = x;
-	m.id = x->id;
-	m.u.attach = *a;
 	conn_push(c, &m);
 	return x;
 }
