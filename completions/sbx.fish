@@ -105,7 +105,7 @@ complete -c sbx -f
 # sbx [--help|--version|--list-commands] COMMAND
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a exec -d 'Run CMD on TARGET; its stdout, stderr and exit status are ours'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a shell -d 'Run SCRIPT with /bin/sh -c on TARGET, as exec does'
-complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a attach -d 'Attach this terminal to a new or running session (detachable PTY)'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a attach -d 'Attach this terminal to a new or running session on TARGET'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a ps -d 'List the commands running on TARGET, whoever started them'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a kill -d 'Send a signal (default KILL) to running commands on TARGET'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a up -d 'Start a local sandbox NAME (bubblewrap), its disk at /mnt/data'
