@@ -143,6 +143,7 @@ static int hello_decode(json_t *o, struct msg *m, struct proto_error *e)
 		return -1;
 	}
 	if (get_str(o, "software", 0, &h->software, e) < 0 ||
+	    get_str(o, "instance", 0, &h->instance, e) < 0 ||
 	    get_count(o, "max_frame", UINT32_MAX, &frame, e) < 0 ||
 	    get_count(o, "max_execs", UINT32_MAX, &execs, e) < 0 ||
 	    get_count(o, "window", PROTO_MAX_WINDOW, &window, e) < 0)
@@ -160,6 +161,8 @@ static void hello_encode(json_t *o, const struct msg *m)
 	json_object_set_new(o, "version", json_integer(h->version));
 	if (h->software)
 		json_object_set_new(o, "software", json_string(h->software));
+	if (h->instance)
+		json_object_set_new(o, "instance", json_string(h->instance));
 	if (h->max_frame)
 		json_object_set_new(o, "max_frame", json_integer(h->max_frame));
 	if (h->max_execs)
@@ -249,7 +252,8 @@ static int exec_check_fields(json_t *o, struct proto_error *e)
 {
 	static const char *const known[] = {"type", "id", "cmd", "args", "cwd", "env", "stdin",
 					    "timeout_ms", "kill_grace_ms", "rlimits", "user", "tty",
-					    "output_limit", "mounts", "session", "login"};
+					    "output_limit", "mounts", "session", "login",
+					    "linger_ms", "stamps"};
 	const char *k;
 	json_t *v;
 	size_t i;
@@ -412,10 +416,14 @@ static int exec_decode(json_t *o, struct msg *m, struct proto_error *e)
 	if (get_count(o, "kill_grace_ms", UINT32_MAX, &ms, e) < 0)
 		return -1;
 	x->kill_grace_ms = (uint32_t)ms;
-	if (get_bool(o, "session", &x->session, e) < 0)
+	if (get_bool(o, "session", &x->session, e) < 0 ||
+	    get_count(o, "linger_ms", UINT32_MAX, &ms, e) < 0 ||
+	    get_bool(o, "stamps", &x->stamps, e) < 0)
 		return -1;
-	if (x->session && !x->tty) {
-		proto_error_set(e, PERR_BAD_MESSAGE, "field \"session\" needs \"tty\"");
+	x->linger_ms = (uint32_t)ms;
+	if ((x->linger_ms || x->stamps) && !x->session) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "field \"%s\" needs \"session\"",
+				x->linger_ms ? "linger_ms" : "stamps");
 		return -1;
 	}
 	if (get_str(o, "stdin", 0, &mode, e) < 0)
@@ -488,6 +496,10 @@ static void exec_encode(json_t *o, const struct msg *m)
 		json_object_set_new(o, "kill_grace_ms", json_integer(x->kill_grace_ms));
 	if (x->session)
 		json_object_set_new(o, "session", json_true());
+	if (x->linger_ms)
+		json_object_set_new(o, "linger_ms", json_integer(x->linger_ms));
+	if (x->stamps)
+		json_object_set_new(o, "stamps", json_true());
 }
 
 static int empty_decode(json_t *o, struct msg *m, struct proto_error *e)
@@ -833,6 +845,7 @@ static int attach_decode(json_t *o, struct msg *m, struct proto_error *e)
 	    get_int(o, "rows", 0, 1, 65535, &rows, e) < 0 ||
 	    get_int(o, "cols", 0, 1, 65535, &cols, e) < 0 ||
 	    get_bool(o, "read_only", &a->read_only, e) < 0 ||
+	    get_bool(o, "stamps", &a->stamps, e) < 0 ||
 	    get_int(o, "offset", 0, 0, INT64_MAX, &off, e) < 0)
 		return -1;
 	if (!rows != !cols) {
@@ -860,21 +873,32 @@ static void attach_encode(json_t *o, const struct msg *m)
 		json_object_set_new(o, "read_only", json_true());
 	if (a->resume)
 		json_object_set_new(o, "offset", json_integer((json_int_t)a->offset));
+	if (a->stamps)
+		json_object_set_new(o, "stamps", json_true());
 }
 
 static int attached_decode(json_t *o, struct msg *m, struct proto_error *e)
 {
 	struct msg_attached *a = &m->u.attached;
-	int64_t n, rows, cols;
+	int64_t n, rows = 0, cols = 0;
 
 	if (get_int(o, "session", 1, 1, UINT32_MAX, &n, e) < 0 ||
 	    get_int(o, "pid", 1, 1, INT32_MAX, &a->pid, e) < 0 ||
 	    get_count(o, "offset", INT64_MAX, &a->offset, e) < 0 ||
 	    get_count(o, "lost", INT64_MAX, &a->lost, e) < 0 ||
 	    get_count(o, "screen_bytes", INT64_MAX, &a->screen_bytes, e) < 0 ||
-	    get_int(o, "rows", 1, 1, 65535, &rows, e) < 0 ||
-	    get_int(o, "cols", 1, 1, 65535, &cols, e) < 0)
+	    get_int(o, "rows", 0, 1, 65535, &rows, e) < 0 ||
+	    get_int(o, "cols", 0, 1, 65535, &cols, e) < 0 ||
+	    get_count(o, "stdout_offset", INT64_MAX, &a->stdout_offset, e) < 0 ||
+	    get_count(o, "stderr_offset", INT64_MAX, &a->stderr_offset, e) < 0)
 		return -1;
+	if (!rows != !cols) {
+		proto_error_set(e, PERR_BAD_MESSAGE, "give both \"rows\" and \"cols\", or neither");
+		return -1;
+	}
+	/* From an agent that predates them: a terminal's output is stdout. */
+	if (!json_object_get(o, "stdout_offset"))
+		a->stdout_offset = a->offset - a->stderr_offset;
 	a->session = (uint32_t)n;
 	a->rows = (uint16_t)rows;
 	a->cols = (uint16_t)cols;
@@ -891,8 +915,22 @@ static void attached_encode(json_t *o, const struct msg *m)
 	if (a->lost)
 		json_object_set_new(o, "lost", json_integer((json_int_t)a->lost));
 	json_object_set_new(o, "screen_bytes", json_integer((json_int_t)a->screen_bytes));
-	json_object_set_new(o, "rows", json_integer(a->rows));
-	json_object_set_new(o, "cols", json_integer(a->cols));
+	if (a->rows && a->cols) {
+		json_object_set_new(o, "rows", json_integer(a->rows));
+		json_object_set_new(o, "cols", json_integer(a->cols));
+	}
+	json_object_set_new(o, "stdout_offset", json_integer((json_int_t)a->stdout_offset));
+	json_object_set_new(o, "stderr_offset", json_integer((json_int_t)a->stderr_offset));
+}
+
+static int stamp_decode(json_t *o, struct msg *m, struct proto_error *e)
+{
+	return get_int(o, "ts_ms", 1, 0, INT64_MAX, &m->u.stamp.ts_ms, e);
+}
+
+static void stamp_encode(json_t *o, const struct msg *m)
+{
+	json_object_set_new(o, "ts_ms", json_integer(m->u.stamp.ts_ms));
 }
 
 static const struct msg_entry msg_table[MSG__COUNT] = {
@@ -915,6 +953,7 @@ static const struct msg_entry msg_table[MSG__COUNT] = {
 	[MSG_ATTACHED] = {"attached", DIR_TO_CLIENT, 1, attached_decode, attached_encode},
 	[MSG_DETACH] = {"detach", DIR_TO_AGENT, 1, empty_decode, empty_encode},
 	[MSG_DETACHED] = {"detached", DIR_TO_CLIENT, 1, empty_decode, empty_encode},
+	[MSG_STAMP] = {"stamp", DIR_TO_CLIENT, 1, stamp_decode, stamp_encode},
 };
 
 const char *msg_type_name(enum msg_type t)
@@ -1038,6 +1077,7 @@ void msg_free(struct msg *m)
 	switch (m->type) {
 	case MSG_HELLO:
 		free(m->u.hello.software);
+		free(m->u.hello.instance);
 		break;
 	case MSG_EXEC:
 		free(m->u.exec.cmd);

@@ -78,6 +78,7 @@ enum msg_type {
 	MSG_ATTACHED,    /* agent -> client: the answer to attach */
 	MSG_DETACH,      /* client -> agent: leave a session running */
 	MSG_DETACHED,    /* agent -> client: the answer to detach */
+	MSG_STAMP,       /* agent -> client: when a viewer's next output was read */
 	MSG__COUNT
 };
 
@@ -101,6 +102,7 @@ struct msg_hello {
 	uint32_t max_frame; /* agent only; 0 in the client's */
 	uint32_t max_execs;
 	uint32_t window;    /* client only: output credit per exec; 0: none kept */
+	char *instance;     /* agent only: this run of the agent, to tell a restart */
 };
 
 struct msg_exec {
@@ -128,8 +130,10 @@ struct msg_exec {
 	uint64_t output_limit;  /* bytes per stream sent at most; 0: none */
 	uint32_t timeout_ms;    /* 0: none; at the deadline TERM, then KILL */
 	uint32_t kill_grace_ms; /* between TERM and KILL; 0: PROTO_KILL_GRACE_MS */
-	int session;            /* with tty: outlives the connection, reattachable */
+	int session;            /* outlives the connection, reattachable */
 	int login;              /* cmd is the user's login shell, run with -l */
+	uint32_t linger_ms;     /* session: ended this long after its last viewer left; 0: never */
+	int stamps;             /* session: its first viewer gets stamp messages */
 };
 
 #define PROTO_KILL_GRACE_MS 2000
@@ -177,6 +181,7 @@ struct msg_attach {
 	int read_only;        /* watch only: no stdin, no say in the size */
 	int resume;           /* offset is set: continue from there */
 	uint64_t offset;      /* the first output byte this client lacks */
+	int stamps;           /* send stamp messages: when the output was read */
 };
 
 struct msg_attached {
@@ -185,7 +190,15 @@ struct msg_attached {
 	uint64_t offset;       /* output from here on follows the screen */
 	uint64_t lost;         /* resume: bytes between offset asked and offset */
 	uint64_t screen_bytes; /* screen frames that come first (repaint) */
-	uint16_t rows, cols;   /* the session's size now */
+	uint16_t rows, cols;   /* the session's size now; 0 without a terminal */
+	/* The stream offsets of the first stdout and stderr frames to come
+	 * (offset is their sum: the session's output counts both). */
+	uint64_t stdout_offset, stderr_offset;
+};
+
+/* stamp: the output that follows under this id was read at ts_ms. */
+struct msg_stamp {
+	int64_t ts_ms; /* wall clock, ms since the epoch */
 };
 
 struct msg_signal_exec {
@@ -237,6 +250,7 @@ struct msg {
 		struct msg_resize resize;
 		struct msg_attach attach;
 		struct msg_attached attached;
+		struct msg_stamp stamp;
 	} u;
 };
 

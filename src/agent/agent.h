@@ -31,6 +31,7 @@ struct agent {
 	int done;
 	lws_sorted_usec_list_t stop_sul;
 	int stop_ticks;
+	char instance[17]; /* this run's random name: clients tell a restart by it */
 };
 
 extern struct agent agent;
@@ -80,6 +81,8 @@ pid_t exec_pid(const struct exec *x);
 void exec_stdin(struct exec *x, const struct frame *f);
 void exec_stdin_close(struct exec *x);
 void exec_signal(struct exec *x, int signo);
+/* TERM to the exec's processes now, KILL after its grace, as at a timeout. */
+void exec_terminate(struct exec *x);
 /* -1 when the exec has no tty. */
 int exec_resize(struct exec *x, uint16_t rows, uint16_t cols);
 void exec_sent(struct exec *x, size_t len);

@@ -85,6 +85,7 @@ void conn_open(struct conn *c, struct lws *wsi)
 	m.u.hello.software = "sbx-agent/" SBX_VERSION;
 	m.u.hello.max_frame = PROTO_MAX_FRAME;
 	m.u.hello.max_execs = PROTO_MAX_EXECS;
+	m.u.hello.instance = agent.instance;
 	conn_send(c, &m);
 }
 
@@ -154,7 +155,9 @@ static int on_viewer(struct conn *c, const struct msg *m)
 	case MSG_DETACH:
 		viewer_detach(v);
 		break;
-	case MSG_STDIN_CLOSE: /* a session's terminal is everyone's: kept */
+	case MSG_STDIN_CLOSE:
+		viewer_stdin_close(v);
+		break;
 	default:
 		break;
 	}

@@ -125,7 +125,7 @@ static ssize_t out_read(struct exec *x, int k, int fd, int all)
 			break; /* EAGAIN, or the end, which the next read sees again */
 	x->out_activity = 1;
 	if (x->sess) {
-		session_output(x->sess, buf, (size_t)n);
+		session_output(x->sess, k ? FRAME_STDERR : FRAME_STDOUT, buf, (size_t)n);
 		return n;
 	}
 	if (x->conn == NULL && x->http == NULL)

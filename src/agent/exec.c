@@ -65,6 +65,19 @@ static void timeout_kill(lws_sorted_usec_list_t *sul)
 	timeout_finish(x);
 }
 
+void exec_terminate(struct exec *x)
+{
+	if (x->reaped || x->doomed)
+		return;
+	proctree_collect(x->pid, &x->doomed);
+	for (pid_t *p = x->doomed; *p; p++)
+		kill(*p, SIGTERM);
+	group_kill(x, SIGTERM);
+	proctree_kill_session(x->pid, SIGTERM);
+	lws_sul_schedule(agent.ctx, 0, &x->timeout_sul, timeout_kill,
+			 (lws_usec_t)x->kill_grace_ms * 1000);
+}
+
 static void timeout_fire(lws_sorted_usec_list_t *sul)
 {
 	struct exec *x = lws_container_of(sul, struct exec, timeout_sul);
@@ -73,13 +86,7 @@ static void timeout_fire(lws_sorted_usec_list_t *sul)
 		return;
 	log_debug("exec %u: timed out, SIGTERM to its session", x->id);
 	x->timed_out = 1;
-	proctree_collect(x->pid, &x->doomed);
-	for (pid_t *p = x->doomed; *p; p++)
-		kill(*p, SIGTERM);
-	group_kill(x, SIGTERM);
-	proctree_kill_session(x->pid, SIGTERM);
-	lws_sul_schedule(agent.ctx, 0, &x->timeout_sul, timeout_kill,
-			 (lws_usec_t)x->kill_grace_ms * 1000);
+	exec_terminate(x);
 }
 
 static void owner_send(struct conn *c, struct http *h, const struct msg *m)

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/mount.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/un.h>
@@ -441,6 +442,22 @@ static int open_listeners(struct addr *ls, int nls)
 	return nls;
 }
 
+/* A name for this run of the agent: a client that comes back to one with
+ * another name knows its sessions are gone (the numbers start again). */
+static void instance_name(void)
+{
+	unsigned char r[8];
+	struct timespec ts;
+
+	if (getrandom(r, sizeof r, GRND_NONBLOCK) != sizeof r) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		memcpy(r, &ts.tv_nsec, 4);
+		memcpy(r + 4, &(uint32_t){(uint32_t)getpid()}, 4);
+	}
+	for (int i = 0; i < 8; i++)
+		snprintf(agent.instance + 2 * i, 3, "%02x", r[i]);
+}
+
 int main(int argc, char **argv)
 {
 	struct lws_context_creation_info info;
@@ -448,6 +465,7 @@ int main(int argc, char **argv)
 	int nls = 0, nopen = 0, rc;
 
 	log_init("sbx-agent", 0);
+	instance_name();
 	if ((rc = parse_args(argc, argv, ls, &nls)) != 0 ||
 	    (rc = check_exposure(ls, nls) < 0 ? 2 : 0) != 0)
 		goto out;

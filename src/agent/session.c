@@ -27,6 +27,20 @@
 /* A viewer's frames waiting in its connection's queue, at most. */
 #define VIEWER_QUEUED (1024 * 1024)
 
+/* Pieces of the ring that say which stream and when: at most this many
+ * are kept (4 MiB of them), so a command that switches streams every
+ * byte keeps less than the ring's worth of output, not 40 times more. */
+#define CHUNKS_MAX (128 * 1024)
+
+/* Output read at once (the same millisecond) from one stream. */
+struct chunk {
+	uint64_t at;     /* in the session's output: its first byte */
+	uint64_t off[2]; /* the stdout and stderr offsets there */
+	int64_t ts_ms;   /* read then, wall clock */
+	uint32_t len;
+	uint8_t kind;    /* FRAME_STDOUT or FRAME_STDERR */
+};
+
 struct viewer {
 	struct viewer *next;
 	struct session *s;
@@ -37,6 +51,8 @@ struct viewer {
 	size_t queued;
 	uint16_t rows, cols; /* 0: no say in the size */
 	int read_only;
+	int stamps;      /* wants stamp messages */
+	int64_t stamp;   /* the last one sent */
 	int stalled;     /* its connection paused for our stdin backlog */
 	uint64_t in_off; /* its stdin, received */
 };
@@ -48,9 +64,15 @@ struct session {
 	char **argv;
 	int64_t started_at_ms, ended_at_ms;
 	struct exec *x; /* NULL once the process is gone */
+	int tty;        /* a terminal's session; else stdout and stderr, no screen */
 	struct screen *screen;
 	unsigned char *ring; /* output [head - held, head) at ring[offset % cap] */
 	uint64_t head;
+	struct chunk *chunks; /* the ring's pieces from chunks[first], n of them */
+	size_t first, nchunks, chunks_cap;
+	uint64_t total[2];    /* stdout and stderr bytes so far */
+	uint32_t linger_ms;
+	lws_sorted_usec_list_t linger_sul;
 	uint64_t fed;        /* output up to here is in the screen */
 	uint16_t rows, cols;
 	struct viewer *viewers;
@@ -65,6 +87,85 @@ static struct session *sessions;
 static uint64_t ring_start(const struct session *s)
 {
 	return s->head > SESSION_RING ? s->head - SESSION_RING : 0;
+}
+
+static struct chunk *chunk_at(const struct session *s, size_t i)
+{
+	return &s->chunks[(s->first + i) % s->chunks_cap];
+}
+
+/* The oldest output the session still holds. */
+static uint64_t session_kept(const struct session *s)
+{
+	return s->nchunks ? chunk_at(s, 0)->at : s->head;
+}
+
+static void chunks_grow(struct session *s)
+{
+	size_t cap = s->chunks_cap ? 2 * s->chunks_cap : 64;
+	struct chunk *c = xmalloc(cap * sizeof *c);
+
+	for (size_t i = 0; i < s->nchunks; i++)
+		c[i] = *chunk_at(s, i);
+	free(s->chunks);
+	s->chunks = c;
+	s->chunks_cap = cap;
+	s->first = 0;
+}
+
+/* len bytes of stream kind, just put at the ring's head. */
+static void chunk_add(struct session *s, enum frame_kind kind, size_t len, int64_t ts)
+{
+	struct chunk *c = s->nchunks ? chunk_at(s, s->nchunks - 1) : NULL;
+	int k = kind == FRAME_STDERR;
+
+	if (c && c->kind == kind && c->ts_ms == ts && c->len + len <= UINT32_MAX) {
+		c->len += (uint32_t)len;
+	} else {
+		if (s->nchunks == s->chunks_cap)
+			chunks_grow(s);
+		c = chunk_at(s, s->nchunks++);
+		c->at = s->head - len;
+		c->off[0] = s->total[0], c->off[1] = s->total[1];
+		c->ts_ms = ts;
+		c->len = (uint32_t)len;
+		c->kind = (uint8_t)kind;
+	}
+	s->total[k] += len;
+	while (s->nchunks && (s->nchunks > CHUNKS_MAX ||
+			      chunk_at(s, 0)->at + chunk_at(s, 0)->len <= ring_start(s))) {
+		s->first = (s->first + 1) % s->chunks_cap;
+		s->nchunks--;
+	}
+}
+
+/* The chunk that holds output byte off, kept <= off < head. */
+static const struct chunk *chunk_find(const struct session *s, uint64_t off)
+{
+	size_t lo = 0, hi = s->nchunks;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (chunk_at(s, mid)->at <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return chunk_at(s, lo);
+}
+
+/* The stdout and stderr offsets at output byte off (kept <= off <= head). */
+static void session_offsets(const struct session *s, uint64_t off, uint64_t o[2])
+{
+	const struct chunk *c;
+
+	if (off == s->head || s->nchunks == 0) {
+		o[0] = s->total[0], o[1] = s->total[1];
+		return;
+	}
+	c = chunk_find(s, off);
+	o[0] = c->off[0], o[1] = c->off[1];
+	o[c->kind == FRAME_STDERR] += off - c->at;
 }
 
 static void ring_put(struct session *s, const unsigned char *p, size_t len)
@@ -108,12 +209,17 @@ static void session_catch_up(struct session *s);
  * attach, not its output: what is left is bounded by the screen. */
 static void session_shrink(struct session *s)
 {
-	if (!s->over || s->viewers || s->ring == NULL)
+	if (!s->over || s->viewers || s->ring == NULL || !s->tty)
 		return;
 	session_catch_up(s);
 	free(s->ring);
 	s->ring = NULL;
+	free(s->chunks);
+	s->chunks = NULL;
+	s->nchunks = s->chunks_cap = s->first = 0;
 }
+
+static void session_linger(struct session *s);
 
 static void viewer_free(struct viewer *v)
 {
@@ -128,12 +234,22 @@ static void viewer_free(struct viewer *v)
 		conn_stall(v->conn, 0);
 	v->conn->nexecs--;
 	session_shrink(v->s);
+	session_linger(v->s);
 	free(v);
 }
 
 static void viewer_send(struct viewer *v, enum frame_kind kind, uint64_t off, const void *p,
 			size_t n)
 {
+	if (v->stamps && kind != FRAME_SCREEN) {
+		const struct chunk *c = chunk_find(v->s, v->sent);
+		struct msg m = {.type = MSG_STAMP, .id = v->id, .u.stamp.ts_ms = c->ts_ms};
+
+		if (c->ts_ms != v->stamp) {
+			v->stamp = c->ts_ms;
+			conn_send(v->conn, &m);
+		}
+	}
 	outq_push_data(&v->conn->q, kind, v->id, off, p, n);
 	v->queued += n + PROTO_FRAME_HDR;
 	lws_callback_on_writable(v->conn->wsi);
@@ -149,14 +265,16 @@ static int viewer_pump(struct viewer *v)
 
 	while (v->sent < s->head && v->queued < VIEWER_QUEUED && (!keep || v->credit > 0)) {
 		size_t at = (size_t)(v->sent % SESSION_RING), n = SESSION_RING - at;
+		const struct chunk *c = chunk_find(s, v->sent);
 
-		if (n > s->head - v->sent)
-			n = (size_t)(s->head - v->sent);
+		if (n > c->at + c->len - v->sent)
+			n = (size_t)(c->at + c->len - v->sent);
 		if (n > PROTO_MAX_DATA)
 			n = PROTO_MAX_DATA;
 		if (keep && (int64_t)n > v->credit)
 			n = (size_t)v->credit;
-		viewer_send(v, FRAME_STDOUT, v->sent, s->ring + at, n);
+		viewer_send(v, c->kind, c->off[c->kind == FRAME_STDERR] + (v->sent - c->at),
+			    s->ring + at, n);
 		v->sent += n;
 		v->credit -= keep ? (int64_t)n : 0;
 	}
@@ -183,7 +301,8 @@ static void session_pump(struct session *s)
 int session_may_read(const struct session *s)
 {
 	for (const struct viewer *v = s->viewers; v; v = v->next)
-		if (s->head - v->sent + PROTO_MAX_DATA > SESSION_RING)
+		if (s->head - v->sent + PROTO_MAX_DATA > SESSION_RING ||
+		    (s->nchunks >= CHUNKS_MAX && v->sent < chunk_at(s, 0)->at + chunk_at(s, 0)->len))
 			return 0;
 	return 1;
 }
@@ -244,7 +363,7 @@ static void session_advance(struct session *s)
 	const unsigned char *p;
 	uint64_t end, cut;
 
-	while (s->head - s->fed > FEED_LAG) {
+	while (s->tty && s->head - s->fed > FEED_LAG) {
 		end = s->fed + FEED_STEP;
 		/* To the end of a line (within another step): no sequence or
 		 * character cut between what is skipped and what is fed. */
@@ -270,7 +389,7 @@ static void session_catch_up(struct session *s)
 	uint64_t cut = s->fed;
 	size_t n, skip;
 
-	if (s->fed == s->head)
+	if (s->fed == s->head || !s->tty)
 		return;
 	n = (size_t)(s->head - s->fed);
 	p = ring_span(s, s->fed, s->head, &tmp);
@@ -283,9 +402,10 @@ static void session_catch_up(struct session *s)
 	free(tmp);
 }
 
-void session_output(struct session *s, const void *data, size_t len)
+void session_output(struct session *s, enum frame_kind kind, const void *data, size_t len)
 {
 	ring_put(s, data, len);
+	chunk_add(s, kind, len, clock_wall_ms());
 	session_advance(s);
 	for (struct viewer *v = s->viewers; v; v = v->next)
 		viewer_pump(v);
@@ -303,7 +423,7 @@ static void session_fit(struct session *s)
 		rows = rows && rows < v->rows ? rows : v->rows;
 		cols = cols && cols < v->cols ? cols : v->cols;
 	}
-	if (!rows || (rows == s->rows && cols == s->cols) || s->x == NULL)
+	if (!rows || (rows == s->rows && cols == s->cols) || s->x == NULL || !s->tty)
 		return;
 	s->rows = rows, s->cols = cols;
 	session_catch_up(s); /* what came before was written at the old size */
@@ -321,8 +441,11 @@ static struct viewer *viewer_add(struct session *s, struct conn *c, uint32_t id,
 	v->id = id;
 	v->credit = c->window;
 	v->read_only = a->read_only;
+	v->stamps = a->stamps;
+	v->stamp = -1;
 	if (!a->read_only)
 		v->rows = a->rows, v->cols = a->cols;
+	lws_sul_cancel(&s->linger_sul);
 	v->next = s->viewers;
 	s->viewers = v;
 	c->nexecs++;
@@ -334,7 +457,7 @@ static struct viewer *viewer_add(struct session *s, struct conn *c, uint32_t id,
 void session_start(struct exec *x, struct conn *c, uint32_t id, const struct msg_exec *req)
 {
 	struct session *s = xcalloc(1, sizeof *s);
-	struct msg_attach a = {.rows = req->rows, .cols = req->cols};
+	struct msg_attach a = {.rows = req->rows, .cols = req->cols, .stamps = req->stamps};
 
 	s->serial = x->serial;
 	s->pid = x->pid;
@@ -343,7 +466,11 @@ void session_start(struct exec *x, struct conn *c, uint32_t id, const struct msg
 	s->started_at_ms = x->started_at_ms;
 	s->x = x;
 	s->rows = req->rows, s->cols = req->cols;
-	s->screen = screen_new(req->rows, req->cols, SESSION_SCROLLBACK);
+	s->tty = req->tty;
+	s->linger_ms = req->linger_ms;
+	if (s->tty)
+		s->screen = screen_new(req->rows, req->cols, SESSION_SCROLLBACK);
+	/* Touched as it fills: a quiet session costs what it wrote. */
 	s->ring = xmalloc(SESSION_RING);
 	s->next = sessions;
 	sessions = s;
@@ -363,13 +490,16 @@ static void session_free(struct session *s)
 	while (s->viewers)
 		viewer_free(s->viewers);
 	lws_sul_cancel(&s->expire_sul);
+	lws_sul_cancel(&s->linger_sul);
 	if (s->x)
 		s->x->sess = NULL;
 	for (char **a = s->argv; a && *a; a++)
 		free(*a);
 	free(s->argv);
-	screen_free(s->screen);
+	if (s->screen)
+		screen_free(s->screen);
 	free(s->ring);
+	free(s->chunks);
 	free(s);
 }
 
@@ -378,10 +508,34 @@ static void session_expire(lws_sorted_usec_list_t *sul)
 	session_free(lws_container_of(sul, struct session, expire_sul));
 }
 
+/* Left without viewers: a session started with linger_ms is ended that
+ * long after (its command TERM, then KILL, as at a timeout; an exited one
+ * freed), so a client that died leaves nothing running. */
+static void linger_fire(lws_sorted_usec_list_t *sul)
+{
+	struct session *s = lws_container_of(sul, struct session, linger_sul);
+
+	if (s->viewers)
+		return;
+	log_debug("session %u: no viewer for %u ms", s->serial, s->linger_ms);
+	if (s->x)
+		exec_terminate(s->x);
+	else
+		session_free(s);
+}
+
+static void session_linger(struct session *s)
+{
+	if (s->linger_ms && s->viewers == NULL)
+		lws_sul_schedule(agent.ctx, 0, &s->linger_sul, linger_fire,
+				 (lws_usec_t)s->linger_ms * 1000);
+}
+
 void session_exited(struct session *s, const struct msg *exited)
 {
 	s->exited = *exited;
-	s->exited.u.exited.stdout_bytes = s->head;
+	s->exited.u.exited.stdout_bytes = s->total[0];
+	s->exited.u.exited.stderr_bytes = s->total[1];
 	s->over = 1;
 	s->x = NULL;
 	s->ended_at_ms = clock_wall_ms();
@@ -390,6 +544,7 @@ void session_exited(struct session *s, const struct msg *exited)
 	session_shrink(s);
 	lws_sul_schedule(agent.ctx, 0, &s->expire_sul, session_expire,
 			 (lws_usec_t)SESSION_KEEP_MS * 1000);
+	session_linger(s);
 }
 
 void session_stall(struct session *s, int stall)
@@ -435,6 +590,16 @@ static int attach_check(struct conn *c, const struct msg *m, struct session **sp
 	return 0;
 }
 
+static void attached_send(struct viewer *v, struct msg *r)
+{
+	uint64_t o[2];
+
+	session_offsets(v->s, v->sent, o);
+	r->u.attached.stdout_offset = o[0];
+	r->u.attached.stderr_offset = o[1];
+	conn_send(v->conn, r);
+}
+
 /* attach: resume from the offset the client has if the ring still holds
  * it; otherwise (or without one) repaint the screen, saying how much of
  * what it asked for is lost, and go on from the newest byte. */
@@ -455,16 +620,21 @@ void session_attach(struct conn *c, const struct msg *m)
 	d->session = s->serial;
 	d->pid = s->pid;
 	d->rows = s->rows, d->cols = s->cols;
-	if (a->resume && s->ring && a->offset >= ring_start(s)) {
+	if (a->resume && s->ring && a->offset >= session_kept(s)) {
 		d->offset = v->sent = a->offset;
-		conn_send(c, &r);
+		attached_send(v, &r);
+	} else if (!s->tty) {
+		/* No screen to repaint: all the output still held. */
+		d->offset = v->sent = session_kept(s);
+		d->lost = a->resume ? v->sent - a->offset : 0;
+		attached_send(v, &r);
 	} else {
 		d->offset = v->sent = s->head;
-		d->lost = a->resume ? (s->ring ? ring_start(s) : s->head) - a->offset : 0;
+		d->lost = a->resume ? (s->ring ? session_kept(s) : s->head) - a->offset : 0;
 		session_catch_up(s);
 		snap = screen_snapshot(s->screen, &len);
 		d->screen_bytes = len;
-		conn_send(c, &r);
+		attached_send(v, &r);
 		viewer_repaint(v, snap, len);
 		free(snap);
 	}
@@ -504,6 +674,12 @@ void viewer_stdin(struct viewer *v, const struct frame *f)
 		w.u.window.bytes = (uint32_t)f->len;
 		conn_send(v->conn, &w);
 	}
+}
+
+void viewer_stdin_close(struct viewer *v)
+{
+	if (!v->s->tty && !v->read_only && v->s->x)
+		exec_stdin_close(v->s->x);
 }
 
 void viewer_resize(struct viewer *v, uint16_t rows, uint16_t cols)
@@ -563,7 +739,7 @@ static void session_info(const struct session *s, struct msg_exec_info *e)
 	e->pid = s->pid;
 	exec_info_command(e, s->argv);
 	e->started_at_ms = s->started_at_ms;
-	e->tty = 1;
+	e->tty = s->tty;
 	e->via = xstrdup("ws");
 	e->session = 1;
 	for (const struct viewer *v = s->viewers; v; v = v->next)

@@ -1,7 +1,8 @@
 /*
- * session.h: a PTY exec that outlives its connection. The agent keeps its
- * screen (screen.c) and the last SESSION_RING bytes of its output, so that
- * clients attach, detach and resume at will; several may watch at once.
+ * session.h: an exec that outlives its connection. The agent keeps the
+ * last SESSION_RING bytes of its output (and of a PTY's, its screen:
+ * screen.c), so that clients attach, detach and resume at will; several
+ * may watch at once. Without a PTY, stdout and stderr share the ring.
  * Each attached client is a viewer: a (connection, id) pair with its own
  * place in the output, credit and terminal size.
  */
@@ -21,8 +22,8 @@ struct viewer;
 
 /* Makes x a session, with its starter (c, id) as the first viewer. */
 void session_start(struct exec *x, struct conn *c, uint32_t id, const struct msg_exec *req);
-/* The PTY's output, as read. */
-void session_output(struct session *s, const void *data, size_t len);
+/* Output as read: the PTY's (stdout), or a pipe's (stdout or stderr). */
+void session_output(struct session *s, enum frame_kind kind, const void *data, size_t len);
 /* 0 while a viewer would fall out of the ring: stop reading the PTY. */
 int session_may_read(const struct session *s);
 /* The process is gone and its output read: viewers get `exited` once they
@@ -37,6 +38,8 @@ struct viewer *viewer_find(struct conn *c, uint32_t id);
 void session_attach(struct conn *c, const struct msg *m);
 void viewer_detach(struct viewer *v);
 void viewer_stdin(struct viewer *v, const struct frame *f);
+/* A terminal is everyone's: its session keeps it open; a pipe is closed. */
+void viewer_stdin_close(struct viewer *v);
 void viewer_resize(struct viewer *v, uint16_t rows, uint16_t cols);
 void viewer_signal(struct viewer *v, int signo);
 void viewer_window(struct viewer *v, uint32_t bytes);

@@ -20,6 +20,7 @@
 #include "exec-opts.h"
 #include "failure.h"
 #include "fdio.h"
+#include "merge.h"
 #include "sbx.h"
 #include "target.h"
 #include "term.h"
@@ -634,7 +635,29 @@ int exec_option(const struct cmd_entry *cmd, int c, char **argv, struct exec_opt
 		o->detach_keys = optarg;
 		return 0;
 	case OPT_RECONNECT:
+		o->reconnect_given = 1;
 		return duration_parse(optarg, &o->reconnect_ms) < 0 ? bad_duration(cmd, optarg) : 0;
+	case OPT_ALL:
+		o->all = 1;
+		return 0;
+	case OPT_STREAM:
+		o->stream = 1;
+		return 0;
+	case OPT_TIMESTAMPS:
+		o->timestamps = 1;
+		return 0;
+	case OPT_PARALLEL: {
+		long n;
+		if (number_parse(optarg, 1, 100000, &n) < 0)
+			return cmd_usage_error(cmd, "--parallel \"%s\": give a number of targets, 1 or more",
+					       optarg);
+		o->parallel = (unsigned)n;
+		return 0;
+	}
+	case OPT_COLOR:
+		if ((o->color = merge_color_arg(optarg)) == -2)
+			return cmd_usage_error(cmd, "--color \"%s\": give auto, always or never", optarg);
+		return 0;
 	case 'h':
 		cmd_help(cmd);
 		return 1;

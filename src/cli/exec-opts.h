@@ -14,7 +14,8 @@ enum {
 	OPT_TOKEN_FILE = 256, OPT_CA_FILE, OPT_ENV_FILE, OPT_TIMEOUT, OPT_KILL_GRACE, OPT_TIME,
 	OPT_STDIN_FILE, OPT_STDIN_DATA, OPT_RLIMIT, OPT_ROWS, OPT_COLS, OPT_JSON,
 	OPT_OUTPUT_LIMIT, OPT_KEEPALIVE, OPT_MOUNT, OPT_DETACH_KEYS, OPT_RECONNECT,
-	OPT_SESSION, OPT_READ_ONLY, OPT_RECORD,
+	OPT_SESSION, OPT_READ_ONLY, OPT_RECORD, OPT_ALL, OPT_PARALLEL, OPT_STREAM, OPT_COLOR,
+	OPT_TIMESTAMPS,
 };
 
 struct exec_opts {
@@ -33,6 +34,13 @@ struct exec_opts {
 	const char *detach_keys; /* --detach-keys, as given */
 	struct detachkeys keys;
 	unsigned reconnect_ms;
+	int reconnect_given;
+	/* Many targets (exec, tail, grep). */
+	int all;            /* --all: every local sandbox */
+	unsigned parallel;  /* 0: all at once */
+	int stream;         /* exec: prefixed lines as they come */
+	int color;          /* -1 auto, 0 never, 1 always */
+	int timestamps;
 	struct envlist env;
 	struct msg_mount mounts[PROTO_MAX_MOUNTS];
 	char *mount_text[PROTO_MAX_MOUNTS]; /* what the fields point into */
@@ -46,6 +54,10 @@ struct exec_opts {
 	{"keepalive", OPT_KEEPALIVE, "SECS", \
 	 "ping a silent agent after SECS, give up after 3 x SECS (default 20)"}
 #define EXEC_OPT_ENV_FILE {"env-file", OPT_ENV_FILE, "FILE", "read K=V lines from FILE (# comments)"}
+/* And those of the commands that run on many. */
+#define EXEC_OPT_ALL {"all", OPT_ALL, NULL, "every local sandbox (sbx ls), with the TARGETs given"}
+#define EXEC_OPT_COLOR {"color", OPT_COLOR, "WHEN", \
+	"colour the names: auto (a terminal, NO_COLOR unset), always, never"}
 
 /* Option c: 0 when taken, 1 after --help, else an exit status (printed). */
 int exec_option(const struct cmd_entry *cmd, int c, char **argv, struct exec_opts *o,

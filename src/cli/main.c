@@ -21,6 +21,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_up_entry,
 	&cmd_ls_entry,
 	&cmd_down_entry,
+	&cmd_tail_entry,
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 

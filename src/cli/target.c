@@ -296,3 +296,100 @@ struct sbx *target_connect(const char *target, const struct target_opts *o)
 	target_free(&t);
 	return s;
 }
+
+int target_is_many(const char *arg)
+{
+	return arg[0] == '@' || strchr(arg, ',') != NULL;
+}
+
+static void names_add(char ***v, size_t *n, const char *name)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*v)[i], name) == 0)
+			return;
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = xstrdup(name);
+}
+
+/* @name's members into v; -1 after printing why not. */
+static int group_add(const char *name, struct config *c, char ***v, size_t *n)
+{
+	const struct config_group *g = config_group_find(c, name);
+	char err[1024];
+
+	if (g == NULL) {
+		group_refused(name, c, err, sizeof err);
+		fprintf(stderr, "sbx: %s\n", err);
+		return -1;
+	}
+	for (size_t i = 0; i < g->n; i++)
+		names_add(v, n, g->members[i]);
+	return 0;
+}
+
+/* One operand: NAMEs, URLs and @GROUPs with commas between (a URL has
+ * no place for one: ws://a:1,ws://b:2 is two). */
+static int operand_add(const char *arg, struct config *c, char ***v, size_t *n)
+{
+	char *copy = xstrdup(arg), *save = NULL, *tok;
+	int rc = 0;
+
+	if (*arg == '\0' || arg[strlen(arg) - 1] == ',' || *arg == ',' || strstr(arg, ",,")) {
+		fprintf(stderr, "sbx: empty sandbox name in \"%s\"\n", arg);
+		rc = -1;
+	}
+	for (tok = strtok_r(copy, ",", &save); rc == 0 && tok; tok = strtok_r(NULL, ",", &save))
+		if (tok[0] == '@')
+			rc = group_add(tok + 1, c, v, n);
+		else
+			names_add(v, n, tok);
+	free(copy);
+	return rc;
+}
+
+int target_expand(char *const *args, size_t nargs, int all, char ***names, size_t *n)
+{
+	struct config c;
+	char err[1024], **local;
+	size_t nlocal;
+	int rc = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (config_load(&c, NULL, err, sizeof err) < 0) {
+		fprintf(stderr, "sbx: %s\n", err);
+		return -1;
+	}
+	for (size_t i = 0; rc == 0 && i < nargs; i++)
+		rc = operand_add(args[i], &c, names, n);
+	config_free(&c);
+	if (rc == 0 && all) {
+		nlocal = local_names(&local);
+		for (size_t i = 0; i < nlocal; i++) {
+			names_add(names, n, local[i]);
+			free(local[i]);
+		}
+		free(local);
+		if (nlocal == 0 && *n == 0) {
+			fprintf(stderr, "sbx: --all: no local sandbox runs ('sbx up NAME' starts one)\n");
+			rc = -1;
+		}
+	}
+	if (rc == 0 && *n == 0) {
+		fprintf(stderr, "sbx: no TARGET given (names, @group or --all)\n");
+		rc = -1;
+	}
+	if (rc < 0) {
+		target_names_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void target_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}

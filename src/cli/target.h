@@ -46,6 +46,18 @@ int target_resolve(const char *arg, const char *token_file, const char *ca_file,
 		   struct target *t, char *err, size_t errlen);
 void target_free(struct target *t);
 
+/*
+ * The TARGET operands of a fan-out command (tail, grep, exec on many):
+ * each a comma-separated list of names, URLs and @GROUPs of the config,
+ * and with all every local sandbox. Each once, in the order given. 0 with
+ * *names set (target_names_free), or -1 after printing why (an unknown
+ * group, an empty name, nothing to run on).
+ */
+int target_expand(char *const *args, size_t nargs, int all, char ***names, size_t *n);
+void target_names_free(char **names, size_t n);
+/* 1 if arg names more than one target (a list, a @group): a fan-out. */
+int target_is_many(const char *arg);
+
 /* For the commands that run their own loop (exec, attach): TARGET
  * resolved, its CA file checked and its token read; -1 after printing
  * why not. target_free *t and free *token after. */

@@ -36,6 +36,7 @@ struct sbx_conn {
 	uint16_t hangup_secs; /* keepalive's limit for this connection */
 	unsigned char *rx;
 	size_t rxlen, rxcap;
+	char instance[40]; /* the agent's, from its hello; "" if it gave none */
 	lws_sorted_usec_list_t fail_sul; /* reports a failure from outside lws */
 	enum proto_err fail_code;
 	char fail_why[300];

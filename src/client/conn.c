@@ -131,10 +131,11 @@ static void connect_failed(struct sbx_conn *c, const char *lws_reason)
 
 static void on_hello(struct sbx_conn *c, const struct msg *m)
 {
-	(void)m;
 	if (c->ready)
 		return;
 	c->ready = 1;
+	if (m->u.hello.instance)
+		snprintf(c->instance, sizeof c->instance, "%s", m->u.hello.instance);
 	if (c->ops->ready)
 		c->ops->ready(c, c->arg);
 }
@@ -369,6 +370,11 @@ struct sbx_conn *sbx_conn_open(struct sbx_client *cl, const char *target,
 size_t sbx_conn_queued(const struct sbx_conn *c)
 {
 	return c->q.bytes;
+}
+
+const char *sbx_conn_instance(const struct sbx_conn *c)
+{
+	return c->instance;
 }
 
 const char *sbx_conn_target(const struct sbx_conn *c)

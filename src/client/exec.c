@@ -113,7 +113,9 @@ struct sbx_exec *sbx_exec_attach(struct sbx_conn *c, const struct msg_attach *a,
 
 uint64_t sbx_exec_output_offset(const struct sbx_exec *x)
 {
-	return x->out_off[0];
+	/* Frames come in the order the agent read them: having a bytes of
+	 * stdout and b of stderr is having the first a + b of the output. */
+	return x->out_off[0] + x->out_off[1];
 }
 
 static void push_simple(struct sbx_exec *x, enum msg_type type, int signo);
@@ -260,7 +262,8 @@ void exec_on_message(struct sbx_conn *c, const struct msg *m)
 		break;
 	case MSG_ATTACHED:
 		x->started = 1;
-		x->out_off[0] = m->u.attached.offset;
+		x->out_off[0] = m->u.attached.stdout_offset;
+		x->out_off[1] = m->u.attached.stderr_offset;
 		if (x->ops->attached)
 			x->ops->attached(x, x->arg, &m->u.attached);
 		break;
@@ -271,6 +274,10 @@ void exec_on_message(struct sbx_conn *c, const struct msg *m)
 		break;
 	case MSG_WINDOW:
 		on_window(x, m->u.window.bytes);
+		break;
+	case MSG_STAMP:
+		if (x->ops->stamp)
+			x->ops->stamp(x, x->arg, m->u.stamp.ts_ms);
 		break;
 	case MSG_ERROR:
 		/* The command closed its stdin: sending more is pointless. */

@@ -61,6 +61,10 @@ struct sbx_conn *sbx_conn_open(struct sbx_client *cl, const char *target,
 			       void *arg, char *err, size_t errlen);
 size_t sbx_conn_queued(const struct sbx_conn *c);
 const char *sbx_conn_target(const struct sbx_conn *c);
+/* The agent's run, from its hello ("" before, or from an agent that
+ * names none): another one on reconnecting means it restarted, and its
+ * sessions are gone. */
+const char *sbx_conn_instance(const struct sbx_conn *c);
 void sbx_conn_close(struct sbx_conn *c);
 
 struct sbx_exec_ops {
@@ -84,6 +88,9 @@ struct sbx_exec_ops {
 	void (*attached)(struct sbx_exec *x, void *arg, const struct msg_attached *a);
 	/* Detached as asked (sbx_exec_detach): the last callback. */
 	void (*detached)(struct sbx_exec *x, void *arg);
+	/* With stamps asked (msg_exec.stamps, msg_attach.stamps): the output
+	 * that follows was read by the agent at ts_ms (wall clock). */
+	void (*stamp)(struct sbx_exec *x, void *arg, int64_t ts_ms);
 };
 
 /* Queues the exec; req is copied into the message at once. */

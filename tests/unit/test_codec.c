@@ -73,6 +73,7 @@ static void hello_assert_equal(const struct msg_hello *w, const struct msg_hello
 	assert_int_equal(w->max_frame, g->max_frame);
 	assert_int_equal(w->max_execs, g->max_execs);
 	assert_int_equal(w->window, g->window);
+	str_assert_equal("instance", w->instance, g->instance);
 }
 
 static void exec_assert_equal(const struct msg_exec *w, const struct msg_exec *g)
@@ -90,6 +91,8 @@ static void exec_assert_equal(const struct msg_exec *w, const struct msg_exec *g
 	}
 	assert_int_equal(w->stdin_mode, g->stdin_mode);
 	assert_int_equal(w->session, g->session);
+	assert_int_equal(w->linger_ms, g->linger_ms);
+	assert_int_equal(w->stamps, g->stamps);
 	assert_int_equal(w->nmounts, g->nmounts);
 	for (size_t i = 0; i < w->nmounts; i++) {
 		str_assert_equal("mount key", w->mounts[i].key, g->mounts[i].key);
@@ -172,6 +175,9 @@ static void msg_assert_equal(const struct msg *w, const struct msg *g)
 	case MSG_ATTACH:
 		assert_memory_equal(&w->u.attach, &g->u.attach, sizeof w->u.attach);
 		break;
+	case MSG_STAMP:
+		assert_int_equal(w->u.stamp.ts_ms, g->u.stamp.ts_ms);
+		break;
 	case MSG_ATTACHED:
 		assert_memory_equal(&w->u.attached, &g->u.attached, sizeof w->u.attached);
 		break;
@@ -211,6 +217,9 @@ static const struct rt_row rt_rows[] = {
 	{"exec of a session", {.type = MSG_EXEC, .id = 1, .u.exec = {
 		.cmd = "sh", .args = (char *[]){NULL}, .tty = 1, .rows = 24, .cols = 80,
 		.stdin_mode = STDIN_PIPE, .session = 1}}},
+	{"exec of a session without a terminal, lingering, stamped", {.type = MSG_EXEC, .id = 1,
+		.u.exec = {.cmd = "tail", .args = (char *[]){"-F", "log", NULL}, .nargs = 2,
+			   .session = 1, .linger_ms = 40000, .stamps = 1}}},
 	{"exec with args cwd env stdin pipe", {.type = MSG_EXEC, .id = 1, .u.exec = {
 		.cmd = "/bin/sh",
 		.args = (char *[]){"-c", "echo \"$X\" 'q' \\ done", "",
@@ -254,8 +263,15 @@ static const struct rt_row rt_rows[] = {
 	{"attach, read-only, its size not given", {.type = MSG_ATTACH, .id = 2, .u.attach = {7, 0, 0, 1, 0, 0}}},
 	{"attach, resuming at 0", {.type = MSG_ATTACH, .id = 2, .u.attach = {7, 24, 80, 0, 1, 0}}},
 	{"attach, resuming far on", {.type = MSG_ATTACH, .id = 2, .u.attach = {UINT32_MAX, 65535, 65535, 0, 1, INT64_MAX}}},
-	{"attached", {.type = MSG_ATTACHED, .id = 2, .u.attached = {7, 4242, 123456, 0, 999, 24, 80}}},
-	{"attached after a loss", {.type = MSG_ATTACHED, .id = 2, .u.attached = {7, 4242, 1 << 30, 5000, 10, 1, 1}}},
+	{"attached", {.type = MSG_ATTACHED, .id = 2, .u.attached = {7, 4242, 123456, 0, 999, 24, 80, 123456, 0}}},
+	{"attached after a loss", {.type = MSG_ATTACHED, .id = 2, .u.attached = {7, 4242, 1 << 30, 5000, 10, 1, 1, 1 << 30, 0}}},
+	{"attached to a session without a terminal", {.type = MSG_ATTACHED, .id = 2,
+		.u.attached = {9, 4242, 1000, 0, 0, 0, 0, 600, 400}}},
+	{"attach with stamps", {.type = MSG_ATTACH, .id = 2, .u.attach = {7, 0, 0, 0, 1, 77, 1}}},
+	{"stamp", {.type = MSG_STAMP, .id = 2, .u.stamp = {1796155063512}}},
+	{"stamp at 0", {.type = MSG_STAMP, .id = UINT32_MAX, .u.stamp = {0}}},
+	{"hello from an agent naming its run", {.type = MSG_HELLO,
+		.u.hello = {1, "sbx-agent/0.1.0", 1048576, 256, 0, "0123456789abcdef"}}},
 	{"detach", {.type = MSG_DETACH, .id = 2}},
 	{"detached", {.type = MSG_DETACHED, .id = 2}},
 	{"signal_exec", {.type = MSG_SIGNAL_EXEC, .id = 3, .u.signal_exec = {17, SIGTERM, 0}}},
@@ -471,7 +487,13 @@ struct bad_row {
 static const struct bad_row bad_rows[] = {
 	/* An exec field v1 does not know would change what runs if ignored. */
 	FIELD("exec tty without cols", EXEC(",'tty':{'rows':24}"), TO_A, "tty"),
-	FIELD("exec session without tty", EXEC(",'session':true"), TO_A, "session"),
+	FIELD("exec linger_ms without session", EXEC(",'linger_ms':1000"), TO_A, "linger_ms"),
+	FIELD("exec stamps without session", EXEC(",'stamps':true"), TO_A, "stamps"),
+	FIELD("exec linger_ms negative", EXEC(",'session':true,'linger_ms':-1"), TO_A, "linger_ms"),
+	FIELD("attached with rows only", "{'type':'attached','id':1,'session':2,'pid':3,'rows':1}", TO_C, "rows"),
+	FIELD("stamp without ts_ms", "{'type':'stamp','id':1}", TO_C, "ts_ms"),
+	FIELD("stamp without id", "{'type':'stamp','ts_ms':5}", TO_C, "id"),
+	BAD("stamp sent to an agent", "{'type':'stamp','id':1,'ts_ms':5}", TO_A, PERR_UNKNOWN_TYPE),
 	FIELD("exec session not a boolean", EXEC(",'session':1,'tty':{'rows':2,'cols':2}"), TO_A, "session"),
 	FIELD("attach without session", "{'type':'attach','id':1}", TO_A, "session"),
 	FIELD("attach of session 0", "{'type':'attach','id':1,'session':0}", TO_A, "session"),

@@ -217,6 +217,7 @@ static const struct type_row type_rows[MSG__COUNT] = {
 	{MSG_ATTACHED, "attached", DIR_TO_CLIENT},
 	{MSG_DETACH, "detach", DIR_TO_AGENT},
 	{MSG_DETACHED, "detached", DIR_TO_CLIENT},
+	{MSG_STAMP, "stamp", DIR_TO_CLIENT},
 };
 
 static void type_test(void **state)

@@ -1,0 +1,104 @@
+/*
+ * fleet.h: one command on many targets at once, in one loop (tail, grep,
+ * exec on many). Each member connects, starts the command and reports
+ * its output and its end through the ops. With a reconnect window, the
+ * command runs as a session (PROTOCOL.md §5, Sessions): a dropped
+ * connection is retried with backoff and the output resumed from the
+ * byte the member lacks, so nothing is lost or repeated while the agent
+ * still holds it; an agent that restarted lost the command, which is run
+ * again when the fleet says so (rerun). The session lingers only as long
+ * as the window, so a client that dies leaves nothing running.
+ */
+#ifndef SBX_FLEET_H
+#define SBX_FLEET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libwebsockets.h>
+
+#include "proto.h"
+
+struct fleet;
+struct sbx_conn;
+struct sbx_exec;
+
+enum member_state { MEMBER_WAITING, MEMBER_CONNECTING, MEMBER_RUNNING, MEMBER_RETRYING,
+		    MEMBER_DONE };
+
+struct member {
+	struct fleet *f;
+	size_t index;
+	char *name;       /* the target as given */
+	char *url, *token, *ca_file;
+	enum member_state state;
+	struct sbx_conn *conn;
+	struct sbx_exec *x;
+	/* What a reconnect needs: the agent's run, the session, the offset. */
+	char instance[40];
+	uint32_t session;
+	uint64_t offset;
+	unsigned attempt;
+	double down_since; /* ms, monotonic: when the connection was lost */
+	char down_why[300];
+	int64_t ts_ms;     /* the agent's time for the output that comes next */
+	lws_sorted_usec_list_t retry_sul, close_sul;
+	/* The result. */
+	int ran;           /* started on its agent */
+	int status;        /* as sbx exec exits: code, 128+N, 124, 125, 126, 127 */
+	int signo;         /* killed by this signal, else 0 */
+	struct msg_exited exited;
+	char why[300];     /* why it failed, when it did not run to its end */
+	double t0, t1;     /* ms, monotonic: start and end */
+	uint64_t bytes[2]; /* stdout and stderr received */
+	void *user;        /* the command's own */
+};
+
+/* What a notice is about (the text says it to a person). */
+enum fleet_notice { NOTICE_DOWN, NOTICE_BACK, NOTICE_RERUN, NOTICE_LOST };
+
+struct fleet_ops {
+	void (*output)(struct member *m, enum frame_kind kind, const uint8_t *data, size_t len);
+	void (*notice)(struct member *m, enum fleet_notice what, const char *text);
+	/* m->state is MEMBER_DONE; called once for each member. */
+	void (*ended)(struct member *m);
+};
+
+struct fleet {
+	struct member *m;
+	size_t n;
+	const struct msg_exec *req;
+	const void *stdin_data; /* sent to each, then EOF; NULL: none */
+	size_t stdin_len;
+	unsigned parallel;      /* at most this many at once; 0: all */
+	unsigned reconnect_ms;  /* retry a lost connection this long; 0: never */
+	int retry_first;        /* also retry a first connection that fails */
+	int rerun;              /* run the command again on a restarted agent */
+	int stamps;             /* the agent's time of each output (m->ts_ms) */
+	unsigned keepalive;
+	const struct fleet_ops *ops;
+	void *arg;
+	/* Filled in by fleet_run. */
+	struct sbx_client *cl;
+	size_t started, done;
+	int interrupts;
+	int stopping;
+	int signo;              /* a signal that stopped us, else 0 */
+};
+
+/* Members for names (resolved as TARGETs with the token and CA options);
+ * -1 after printing why one cannot be. */
+int fleet_init(struct fleet *f, char **names, size_t n, const char *token_file,
+	       const char *ca_file);
+/* Runs until every member is done; 0, or -1 when the loop could not start
+ * (printed). SIGINT, SIGTERM and SIGHUP go to every command (a second
+ * one kills them); f->signo says which came. */
+int fleet_run(struct fleet *f);
+/* Stops everything: the commands are killed, the members not started
+ * are not (for a reader that went away). */
+void fleet_stop(struct fleet *f);
+void fleet_free(struct fleet *f);
+/* The name column's width: the longest name. */
+size_t fleet_width(const struct fleet *f);
+
+#endif
