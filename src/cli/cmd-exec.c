@@ -19,6 +19,7 @@
 #include "events.h"
 #include "exec-opts.h"
 #include "failure.h"
+#include "fanout.h"
 #include "fdio.h"
 #include "merge.h"
 #include "sbx.h"
@@ -48,7 +49,11 @@ static const struct cmd_opt exec_opts[] = {
 	{"time", OPT_TIME, NULL, "print total, queue and execute time on stderr after"},
 	EXEC_OPTS_REACH,
 	{"detach-keys", OPT_DETACH_KEYS, "KEYS", "with -it on a terminal: keys that detach (default ctrl-]; \"\" for none)"},
-	{"reconnect", OPT_RECONNECT, "DURATION", "with -it on a terminal: retry a lost connection this long (default 30s; 0: never)"},
+	{"reconnect", OPT_RECONNECT, "DURATION", "with -it on a terminal, or on many: retry a lost connection this long (default 30s; 0: never)"},
+	EXEC_OPT_ALL,
+	{"parallel", OPT_PARALLEL, "N", "on many: run on at most N targets at once (default: all)"},
+	{"stream", OPT_STREAM, NULL, "on many: print prefixed lines as they come, not a block per target"},
+	EXEC_OPT_COLOR,
 	{"help", 'h', NULL, "show this help"},
 	{0},
 };
@@ -405,12 +410,54 @@ static int exec_reach(const char *name, struct msg_exec *req, struct exec_opts *
 	return rc;
 }
 
+/* On many targets: the same command everywhere, no terminal of ours. */
+static int exec_many(const struct cmd_entry *cmd, char *targets, struct exec_opts *o,
+		     struct msg_exec *req)
+{
+	struct config cfg;
+	char err[1024];
+	int rc;
+
+	if (req->tty && o->interactive)
+		return cmd_usage_error(cmd, "-it is for one target: on many, give -t or -i alone");
+	if (o->interactive + !!o->stdin_file + !!o->stdin_data > 1)
+		return cmd_usage_error(cmd, "give one of -i, --stdin-file and --stdin-data");
+	if (req->tty && !req->rows)
+		req->rows = 24, req->cols = 80;
+	if (config_load(&cfg, NULL, err, sizeof err) < 0) {
+		fprintf(stderr, "sbx: %s\n", err);
+		return EXIT_SBX;
+	}
+	if (!o->keepalive)
+		o->keepalive = cfg.keepalive;
+	config_free(&cfg);
+	o->in_fd = -1;
+	if (o->interactive)
+		o->in_fd = 0;
+	if (o->stdin_file && (o->in_fd = open(o->stdin_file, O_RDONLY | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "sbx: cannot read --stdin-file %s: %s\n", o->stdin_file,
+			strerror(errno));
+		return EXIT_SBX;
+	}
+	req->env = o->env.v;
+	req->nenv = o->env.n;
+	rc = fanout_run(&targets, *targets ? 1 : 0, o, req);
+	if (o->in_fd > 0)
+		close(o->in_fd);
+	return rc;
+}
+
 /* After the options: TARGET and the command, then run it. */
 static int exec_finish(const struct cmd_entry *cmd, int argc, char **argv, int shell,
 		       struct exec_opts *o, struct msg_exec *req, char **shell_args)
 {
 	argv += optind;
 	argc -= optind;
+	/* --all names the targets itself: what follows is the command. */
+	if (o->all) {
+		argv--, argc++;
+		argv[0] = "";
+	}
 	if (argc < 1)
 		return cmd_usage_error(cmd, "missing TARGET");
 	if (argc > 1 && strcmp(argv[1], "--") == 0) {
@@ -433,6 +480,11 @@ static int exec_finish(const struct cmd_entry *cmd, int argc, char **argv, int s
 	}
 	if ((req->rows || req->cols) && !req->tty)
 		return cmd_usage_error(cmd, "--rows and --cols need -t");
+	if (o->all || target_is_many(argv[0]))
+		return exec_many(cmd, argv[0], o, req);
+	if (o->parallel || o->stream || o->color != -1)
+		return cmd_usage_error(cmd, "--parallel, --stream and --color are for many targets "
+				       "(a,b, @GROUP or --all)");
 	if (req->tty)
 		tty_default_size(req, o);
 	o->raw = req->tty && o->interactive && isatty(0);
@@ -668,7 +720,7 @@ int exec_option(const struct cmd_entry *cmd, int c, char **argv, struct exec_opt
 
 static int exec_main(const struct cmd_entry *cmd, int argc, char **argv, int shell)
 {
-	struct exec_opts o = {.reconnect_ms = ATTACH_RECONNECT_MS};
+	struct exec_opts o = {.reconnect_ms = ATTACH_RECONNECT_MS, .color = -1};
 	struct msg_exec req = {0};
 	char *shell_args[] = {"-c", NULL, NULL};
 	int c, rc = 0;
@@ -699,7 +751,13 @@ static const char exit_details[] =
 	"executed; 125 for sbx's own errors (cannot connect, token refused, bad\n"
 	"option). Ctrl-C sends SIGINT to the remote process group, a second\n"
 	"Ctrl-C sends SIGKILL. TARGET is a sandbox's name (local, or from\n"
-	"sbx.conf(5)), unix:PATH, ws://HOST:PORT or wss://HOST:PORT.\n";
+	"sbx.conf(5)), unix:PATH, ws://HOST:PORT or wss://HOST:PORT.\n"
+	"\n"
+	"On many targets (TARGET,TARGET..., @GROUP, --all) the command runs on each\n"
+	"at once; each one's output is printed under ==> NAME <== when it ends\n"
+	"(--stream: NAME | line as it comes; --json: one object per target), then\n"
+	"a table of how each ended on stderr. Exit status: the number of targets\n"
+	"that failed (did not exit 0, or could not be reached), at most 123.\n";
 
 const struct cmd_entry cmd_exec_entry = {
 	.name = "exec",

@@ -60,13 +60,18 @@ void linefmt_time(char *out, int64_t ts_ms);
 
 /* Appends one line of output, with its final '\n'. stream: 2 stderr,
  * anything else stdout. ts_ms: used with timestamps or json. flags: the
- * LINE_* flags of lines.h. name should be UTF-8 (sandbox names are
- * ASCII); in JSON its other bytes become '?'. */
+ * LINE_* flags of lines.h. line may be NULL when len is 0. A name (or a
+ * notice's text) that is not UTF-8 has its bytes past ASCII written as
+ * '?' in JSON; sandbox names are ASCII anyway. */
 void linefmt_line(const struct linefmt *f, struct outbuf *out, const char *name, int stream,
 		  int64_t ts_ms, const char *line, size_t len, int flags);
 /* Appends a notice about a sandbox, not output of its command
  * ("disconnected: connection refused; retrying in 2s"). */
 void linefmt_notice(const struct linefmt *f, struct outbuf *out, const char *name, int64_t ts_ms,
 		    const char *text);
+
+/* ,"KEY":"S" into a JSON object being written (no comma when first); S
+ * that is not UTF-8 as base64, with "KEY_encoding":"base64" after. */
+void linefmt_json_field(struct outbuf *out, int first, const char *key, const char *s, size_t n);
 
 #endif

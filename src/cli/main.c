@@ -22,6 +22,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_ls_entry,
 	&cmd_down_entry,
 	&cmd_tail_entry,
+	&cmd_grep_entry,
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 

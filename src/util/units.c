@@ -84,3 +84,18 @@ void age_format(char *buf, size_t len, long long s)
 	else
 		snprintf(buf, len, "%lldd", s / 86400);
 }
+
+void size_format(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	double v = (double)bytes;
+	int u = -1;
+
+	if (bytes < 1024) {
+		snprintf(buf, len, "%llu", (unsigned long long)bytes);
+		return;
+	}
+	while (v >= 1024 && u < 5)
+		v /= 1024, u++;
+	snprintf(buf, len, v < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
+}

@@ -12,6 +12,8 @@ int duration_parse(const char *s, uint32_t *ms);
 
 /* Sizes: 4096, 128K, 1M, 2G (powers of 1024); 0, or -1 if not one. */
 int size_parse(const char *s, uint64_t *bytes);
+/* The other way, as size_parse reads it: 999, 1.2K, 35M, 2.0G. */
+void size_format(uint64_t bytes, char *buf, size_t len);
 
 /* A whole number in min..max, digits only (no sign, no blanks): 0 with *v,
  * or -1. */
