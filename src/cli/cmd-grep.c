@@ -276,14 +276,10 @@ static int grep_run(struct grep *g, struct exec_opts *o, const char *root, char 
 {
 	struct msg_exec req = {.cmd = "grep", .cwd = (char *)root};
 	char *env[] = {"GREP_COLORS=ms=01;31:mc=01;31:sl=:cx=:fn=:ln=:bn=:se=", NULL};
-	const char *no = getenv("NO_COLOR");
 	int rc;
 
 	if (fleet_init(&g->f, names, n, o->token_file, o->ca_file) < 0)
 		return 2;
-	if (g->color < 0)
-		g->color = isatty(1) && !(no && *no);
-	g->color = g->color && !g->json;
 	g->argv[g->argc] = NULL;
 	req.args = g->argv + 1;
 	req.nargs = g->argc - 1;
@@ -338,8 +334,10 @@ static int grep_main(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	if (!g.list)
 		g.argv[g.argc++] = "-Z";
-	g.argv[g.argc++] = g.color == 0 || (g.color < 0 && !isatty(1)) || g.json
-				   ? "--color=never" : "--color=always";
+	if (g.color < 0)
+		g.color = isatty(1) && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	g.color = g.color && !g.json;
+	g.argv[g.argc++] = g.color ? "--color=always" : "--color=never";
 	g.argv[g.argc++] = "-e";
 	g.argv[g.argc++] = (char *)pattern;
 	g.argv[g.argc++] = "--";
