@@ -342,9 +342,10 @@ static void exec_free(struct exec *x)
 			break;
 		}
 	lws_sul_cancel(&x->timeout_sul);
-	/* Timed out, and done before the grace period ran out: what is left
-	 * of its session ignored TERM, and nobody waits for it any more. */
-	if (x->timed_out)
+	/* Terminated (timed out, or a session nobody came back to), and done
+	 * before the grace period ran out: what is left of its session
+	 * ignored TERM, and nobody waits for it any more. */
+	if (x->doomed)
 		timeout_finish(x);
 	exec_in_close(x);
 	exec_out_close(x);

@@ -954,7 +954,7 @@ static const struct golden_row golden_rows[] = {
 	{"started", {.type = MSG_STARTED, .id = 1, .u.started = {.pid = 42}},
 		"{'type':'started','id':1,'pid':42}"},
 	{"hello from agent", {.type = MSG_HELLO, .u.hello = {1, "sbx-agent/0.1.0",
-		PROTO_MAX_FRAME, PROTO_MAX_EXECS, 0}},
+		PROTO_MAX_FRAME, PROTO_MAX_EXECS, 0, NULL}},
 		"{'type':'hello','version':1,'software':'sbx-agent/0.1.0',"
 		"'max_frame':1048576,'max_execs':256}"},
 	{"exec bare", {.type = MSG_EXEC, .id = 1, .u.exec = {.cmd = "true",

@@ -25,9 +25,9 @@
 #define DIM "\033[2m"
 
 static const struct linefmt plain = {0}, padded = {.width = 6}, stamped = {.timestamps = 1},
-			    colour = {.color = 1}, colour6 = {.color = 1, .width = 6},
-			    colour_ts = {.color = 1, .timestamps = 1}, stamped6 = {.timestamps = 1, .width = 6},
-			    json = {.json = 1}, json_all = {.json = 1, .color = 1, .timestamps = 1, .width = 9};
+	stamped6 = {.timestamps = 1, .width = 6}, colour = {.color = 1},
+	colour6 = {.color = 1, .width = 6}, colour_ts = {.color = 1, .timestamps = 1},
+	json = {.json = 1}, json_all = {.json = 1, .color = 1, .timestamps = 1, .width = 9};
 
 /* Text lines, and JSON lines as exact bytes. len and want_len 0: strlen. */
 struct text_row {
@@ -89,7 +89,8 @@ static const struct text_row text_rows[] = {
 static void text_test(void **state)
 {
 	const struct text_row *r = *state;
-	size_t len = r->len ? r->len : strlen(r->line), want = r->want_len ? r->want_len : strlen(r->want);
+	size_t len = r->len ? r->len : strlen(r->line);
+	size_t want = r->want_len ? r->want_len : strlen(r->want);
 	char *line = (char *)buf_dup(r->line, len);
 	struct outbuf out = {0};
 
