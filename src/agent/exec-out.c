@@ -39,10 +39,37 @@ static int out_may_read(const struct exec *x)
 	return x->queued <= OUT_HIGH;
 }
 
+static void drain_check(lws_sorted_usec_list_t *sul);
+
+/* A session's output held back (above) goes into its ring as its viewers
+ * catch up; once it is all in, the exec may end (later, not from inside
+ * the session that called us). */
+static void out_flush_session(struct exec *x)
+{
+	const unsigned char *p;
+	size_t n;
+	int k;
+
+	if (x->flushing || x->held.head == NULL)
+		return;
+	x->flushing = 1;
+	while (x->sess && (p = byteq_peek(&x->held, &n, &k)) && session_may_read(x->sess)) {
+		if (n > PROTO_MAX_DATA)
+			n = PROTO_MAX_DATA;
+		session_output(x->sess, k ? FRAME_STDERR : FRAME_STDOUT, p, n);
+		byteq_take(&x->held, n);
+	}
+	x->flushing = 0;
+	if (x->held.head == NULL && !x->out[0] && !x->out[1])
+		lws_sul_schedule(agent.ctx, 0, &x->drain_sul, drain_check, 1);
+}
+
 void exec_out_update(struct exec *x)
 {
 	int paused = !out_may_read(x);
 
+	if (x->sess)
+		out_flush_session(x);
 	for (int k = 0; k < 2; k++)
 		if (x->out[k] && watch_paused(x->out[k]) != paused &&
 		    (paused || x->queued < OUT_LOW))
@@ -125,7 +152,12 @@ static ssize_t out_read(struct exec *x, int k, int fd, int all)
 			break; /* EAGAIN, or the end, which the next read sees again */
 	x->out_activity = 1;
 	if (x->sess) {
-		session_output(x->sess, k ? FRAME_STDERR : FRAME_STDOUT, buf, (size_t)n);
+		/* Read past what a viewer can take (the pipe is closing): it
+		 * waits here, not over output the viewer still lacks. */
+		if (x->held.head || !session_may_read(x->sess))
+			byteq_push(&x->held, buf, (size_t)n, k);
+		else
+			session_output(x->sess, k ? FRAME_STDERR : FRAME_STDOUT, buf, (size_t)n);
 		return n;
 	}
 	if (x->conn == NULL && x->http == NULL)
@@ -215,7 +247,8 @@ void exec_window(struct exec *x, uint32_t bytes)
 /* 1 once both streams are closed and nothing is held back. */
 int exec_out_done(const struct exec *x)
 {
-	return !x->out[0] && !x->out[1] && (x->held.head == NULL || x->conn == NULL);
+	return !x->out[0] && !x->out[1] &&
+	       (x->held.head == NULL || (x->conn == NULL && x->sess == NULL));
 }
 
 void exec_out_close(struct exec *x)

@@ -45,6 +45,7 @@ struct exec {
 	int64_t credit;             /* bytes the client will take; with conn->window */
 	struct byteq held;          /* read, waiting for credit; tag: stream */
 	int out_activity;
+	int flushing;               /* out_flush_session is at work */
 	lws_sorted_usec_list_t drain_sul;
 
 	/* exit, timeout (exec.c) */

@@ -62,6 +62,13 @@ for b in 1 2 3; do
 		"$(sed -n "s/^box$b ! //p" "$T/merged" | md5sum)"
 done
 
+# More than the agent's 4 MiB ring, from a command that ends while the
+# client still lags: what was read as the pipe closed waits for it, it
+# does not overwrite the ring (the agent once sent output 4 MiB early).
+"$SBX" tail box1 -- seq 1 1200000 | sed 's/^box1 | //' >"$T/seq"
+check "tail: 8 MB from a command that ends at once, byte for byte" \
+	"$(seq 1 1200000 | md5sum)" "$(md5sum <"$T/seq")"
+
 # Names padded to the longest; a partial last line printed at the end.
 out=$("$SBX" tail box1 "$A2" -- printf 'no newline')
 check "tail: partial last lines, names padded" \
