@@ -86,6 +86,12 @@ void conn_open(struct conn *c, struct lws *wsi)
 	m.u.hello.max_frame = PROTO_MAX_FRAME;
 	m.u.hello.max_execs = PROTO_MAX_EXECS;
 	m.u.hello.instance = agent.instance;
+	/* The client offered permessage-deflate, which we always accept. */
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_EXTENSIONS) > 0) {
+		c->q.deflate = 1;
+		lws_set_extension_option(wsi, "permessage-deflate", "tx_buf_size", "16");
+		lws_set_extension_option(wsi, "permessage-deflate", "rx_buf_size", "16");
+	}
 	conn_send(c, &m);
 }
 
@@ -399,6 +405,11 @@ int conn_writable(struct conn *c)
 			exec_sent(x, (size_t)n);
 		else if (id && (v = viewer_find(c, id)))
 			viewer_sent(v, (size_t)n);
+		/* Compressed, the frame may not all be out: lws sends the
+		 * rest before our next writable callback, not after a write
+		 * of ours it would interleave with. */
+		if (c->q.deflate)
+			break;
 	}
 	if (c->queue_full && c->q.bytes < QUEUE_RESUME) {
 		c->queue_full = 0;

@@ -156,6 +156,14 @@ static lws_retry_bo_t keepalive = {
 	.secs_since_valid_hangup = 60,
 };
 
+/* Offered by clients that move much text (sbx tail): the wire carries a
+ * fraction of it, and lws's client parses the wire a byte at a time. */
+static const struct lws_extension ws_extensions[] = {
+	{"permessage-deflate", lws_extension_callback_pm_deflate,
+	 "permessage-deflate; client_no_context_takeover; client_max_window_bits"},
+	{NULL, NULL, NULL},
+};
+
 static struct lws_vhost *listen_on(const struct addr *a, int n)
 {
 	struct lws_context_creation_info info;
@@ -167,6 +175,7 @@ static struct lws_vhost *listen_on(const struct addr *a, int n)
 	snprintf(names[n], sizeof names[n], "listen%d", n);
 	info.vhost_name = names[n];
 	info.protocols = protocols;
+	info.extensions = ws_extensions;
 	info.retry_and_idle_policy = &keepalive;
 	if (a->is_unix) {
 		info.options = LWS_SERVER_OPTION_UNIX_SOCK;

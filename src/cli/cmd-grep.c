@@ -287,6 +287,7 @@ static int grep_run(struct grep *g, struct exec_opts *o, const char *root, char 
 	req.nenv = 1;
 	g->ln = xcalloc(2 * n, sizeof *g->ln);
 	g->f.req = &req;
+	g->f.deflate = 1;
 	g->f.ops = &grep_ops;
 	g->f.arg = g;
 	rc = fleet_run(&g->f) < 0 ? 2 : g->broken ? 128 + SIGPIPE : grep_status(&g->f);

@@ -127,6 +127,7 @@ static int tail_run(struct tail *t, struct exec_opts *o, struct msg_exec *req, c
 	t->f.retry_first = 1;
 	t->f.rerun = 1;
 	t->f.stamps = o->timestamps || o->json;
+	t->f.deflate = 1;
 	t->f.keepalive = o->keepalive;
 	t->f.ops = &tail_ops;
 	t->f.arg = t;

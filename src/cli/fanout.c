@@ -219,6 +219,7 @@ int fanout_run(char **args, size_t nargs, struct exec_opts *o, const struct msg_
 	u.f.parallel = o->parallel;
 	u.f.reconnect_ms = o->reconnect_ms;
 	u.f.keepalive = o->keepalive;
+	u.f.deflate = 1;
 	u.f.ops = &fanout_ops;
 	u.f.arg = &u;
 	merge_init(&u.g, &u.f, o->color, 0, 0);

@@ -445,12 +445,12 @@ static const struct watch_ops signal_ops = {.readable = signals_readable};
 
 int fleet_run(struct fleet *f)
 {
-	unsigned flags = 0;
+	unsigned flags = f->deflate ? SBX_CLIENT_DEFLATE : 0;
 	sigset_t set;
 
 	for (size_t i = 0; i < f->n; i++)
 		if (strncmp(f->m[i].url, "wss://", 6) == 0)
-			flags = SBX_CLIENT_TLS;
+			flags |= SBX_CLIENT_TLS;
 	/* One CA file for the client: the first member's that has one. */
 	const char *ca = NULL;
 	for (size_t i = 0; i < f->n && !ca; i++)

@@ -75,6 +75,7 @@ struct fleet {
 	int retry_first;        /* also retry a first connection that fails */
 	int rerun;              /* run the command again on a restarted agent */
 	int stamps;             /* the agent's time of each output (m->ts_ms) */
+	int deflate;            /* offer permessage-deflate (much text to come) */
 	unsigned keepalive;
 	const struct fleet_ops *ops;
 	void *arg;

@@ -14,6 +14,11 @@ static const struct lws_protocols protos[] = {
 	{0},
 };
 
+static const struct lws_extension deflate_ext[] = {
+	{"permessage-deflate", lws_extension_callback_pm_deflate,
+	 "permessage-deflate; client_no_context_takeover; client_max_window_bits"},
+	{NULL, NULL, NULL},
+};
 
 struct sbx_client *sbx_client_new(unsigned flags, const char *ca_file)
 {
@@ -32,6 +37,9 @@ struct sbx_client *sbx_client_new(unsigned flags, const char *ca_file)
 	info.options = (flags & SBX_CLIENT_TLS) ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT
 						 : LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
 	info.client_ssl_ca_filepath = ca_file;
+	if (flags & SBX_CLIENT_DEFLATE)
+		info.extensions = deflate_ext;
+	cl->deflate = !!(flags & SBX_CLIENT_DEFLATE);
 	cl->ctx = lws_create_context(&info);
 	if (cl->ctx == NULL) {
 		free(cl);

@@ -14,6 +14,7 @@ struct sbx_client {
 	struct sbx_conn *conns;
 	int stop;
 	int tls;
+	int deflate; /* connections offer permessage-deflate */
 	lws_retry_bo_t keepalive; /* for connections opened from now on */
 };
 

@@ -209,13 +209,25 @@ static void on_receive(struct sbx_conn *c, struct lws *wsi, const void *in, size
 		on_text(c, (char *)c->rx, len);
 }
 
+/* lws's default buffers (1 KiB) cut a 64 KiB frame into many pieces, a
+ * writable callback each: take a frame at once. */
+static void deflate_tune(struct lws *wsi)
+{
+	lws_set_extension_option(wsi, "permessage-deflate", "tx_buf_size", "16");
+	lws_set_extension_option(wsi, "permessage-deflate", "rx_buf_size", "16");
+}
+
 static int on_writable(struct sbx_conn *c, struct lws *wsi)
 {
 	uint32_t id;
 
-	while (c->q.head && !lws_send_pipe_choked(wsi))
+	/* Compressed, one frame per callback (see outq.h). */
+	while (c->q.head && !lws_send_pipe_choked(wsi)) {
 		if (outq_write(&c->q, wsi, &id) < 0)
 			return -1;
+		if (c->q.deflate)
+			break;
+	}
 	if (c->q.head)
 		lws_callback_on_writable(wsi);
 	if (c->above_high && c->q.bytes < SBX_QUEUE_LOW) {
@@ -276,6 +288,9 @@ int conn_callback(struct lws *wsi, enum lws_callback_reasons reason,
 		return 0;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		c->established = 1;
+		c->q.deflate = c->cl->deflate;
+		if (c->q.deflate)
+			deflate_tune(wsi);
 		c->last_rx = lws_now_usecs();
 		lws_callback_on_writable(wsi);
 		return 0;

@@ -22,6 +22,10 @@ struct sbx_exec;
  * ca_file when given) that wss:// targets need; it costs milliseconds at
  * start, so plain clients go without. */
 #define SBX_CLIENT_TLS 1u
+/* SBX_CLIENT_DEFLATE offers permessage-deflate: much text (logs, a tail)
+ * then crosses the wire in a fraction of its bytes, for some CPU at both
+ * ends; keystrokes and small exchanges are better off without. */
+#define SBX_CLIENT_DEFLATE 2u
 struct sbx_client *sbx_client_new(unsigned flags, const char *ca_file);
 /* Runs the loop until sbx_client_stop; returns 0. */
 int sbx_client_run(struct sbx_client *cl);

@@ -45,6 +45,8 @@ long outq_write(struct outq *q, struct lws *wsi, uint32_t *id)
 
 	if (f == NULL)
 		return 0;
+	free(q->sent);
+	q->sent = NULL;
 	n = lws_write(wsi, f->buf + LWS_PRE, f->len,
 		      f->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT);
 	q->head = f->next;
@@ -53,7 +55,7 @@ long outq_write(struct outq *q, struct lws *wsi, uint32_t *id)
 	q->bytes -= f->len;
 	*id = f->id;
 	n = n < (int)f->len ? -1 : (int)f->len;
-	free(f);
+	q->sent = f;
 	return n;
 }
 
@@ -67,4 +69,6 @@ void outq_clear(struct outq *q)
 	}
 	q->head = q->tail = NULL;
 	q->bytes = 0;
+	free(q->sent);
+	q->sent = NULL;
 }

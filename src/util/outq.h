@@ -23,6 +23,12 @@ struct outf {
 struct outq {
 	struct outf *head, *tail;
 	size_t bytes;
+	/* The frame written last, freed only at the next write: with
+	 * permessage-deflate lws keeps reading it after lws_write returns,
+	 * compressing what did not fit its buffer on the next writable
+	 * callbacks (lws issue 1362). */
+	struct outf *sent;
+	int deflate; /* negotiated: one frame per writable callback */
 };
 
 void outq_push_text(struct outq *q, uint32_t id, const char *s, size_t len);
