@@ -54,19 +54,19 @@ _sbx_takes_arg()
 	case $1 in
 	--token-file | --ca-file | --keepalive | --mount | --workdir | --user | --env | --env-file | --timeout | --kill-grace | \
 		--output-limit | --detach-keys | --reconnect | --session | --record | \
-		--stdin-file | --stdin-data | --rlimit | --rows | --cols)
+		--stdin-file | --stdin-data | --rlimit | --rows | --cols | --parallel | --color)
 		return 0
 		;;
 	esac
 	[[ $1 =~ ^-[iht]*[weu]$ ]]
 }
 
-# Candidates for $1 with prefix $2, one per line on stdin, into COMPREPLY.
+# Candidates, one per line on stdin, into COMPREPLY with prefix $1.
 _sbx_add()
 {
 	local w
 	while IFS= read -r w; do
-		COMPREPLY+=("$2$w")
+		COMPREPLY+=("$1$w")
 	done
 }
 
@@ -90,18 +90,154 @@ _sbx_rlimits()
 	fi
 }
 
+# TARGET for $1; with $2 ("many"), also @groups, and the next of a list
+# joined with commas (box1,box2,@web).
 _sbx_targets()
 {
-	local cur=$1
+	local cur=$1 many=$2 pfx="" names
+	if [[ -n $many && $cur == *,* ]]; then
+		pfx=${cur%,*},
+		cur=${cur##*,}
+	fi
 	case $cur in
 	unix:*)
-		_sbx_add unix: < <(_sbx_paths "${cur#unix:}" -S)
+		_sbx_add "${pfx}unix:" < <(_sbx_paths "${cur#unix:}" -S)
 		;;
 	*)
 		# sandbox names (local, configured), then URL schemes
-		mapfile -t COMPREPLY < <(compgen -W "$(sbx --list-targets 2>/dev/null | grep -v '^@') unix: ws:// wss://" -- "$cur")
+		names=$(sbx --list-targets 2>/dev/null)
+		[[ -n $many ]] || names=$(grep -v '^@' <<<"$names")
+		_sbx_add "$pfx" < <(compgen -W "$names unix: ws:// wss://" -- "$cur")
 		;;
 	esac
+}
+
+# The value of an option of exec, shell, attach or tail: the word after
+# one ($prev), or what follows "--opt=" in $cur. 0 when $cur is such a
+# value (COMPREPLY then holds the candidates, if any), 1 otherwise.
+_sbx_value()
+{
+	if [[ $prev == --workdir || $prev =~ ^-[iht]*w$ ]]; then
+		_sbx_add "" < <(_sbx_paths "$cur" -d)
+		files=1
+	elif [[ $prev == --env || $prev =~ ^-[iht]*e$ ]]; then
+		# NAME=VALUE, or NAME alone to pass ours: offer our names.
+		mapfile -t COMPREPLY < <(compgen -e -- "$cur")
+		compopt -o nospace 2>/dev/null
+	elif [[ $prev == --color ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur")
+	elif [[ $prev == --timeout || $prev == --kill-grace || $prev == --stdin-data ||
+		$prev == --rows || $prev == --cols || $prev == --keepalive || $prev == --mount ||
+		$prev == --detach-keys || $prev == --reconnect || $prev == --session ||
+		$prev == --parallel ]]; then
+		: # a DURATION, a STRING, KEYS or a number: nothing to offer
+	elif [[ $prev == --rlimit ]]; then
+		_sbx_rlimits "$cur" ""
+	elif _sbx_takes_arg "$prev"; then
+		_sbx_add "" < <(_sbx_paths "$cur")
+		files=1
+	elif [[ $cur == --workdir=* ]]; then
+		_sbx_add "--workdir=" < <(_sbx_paths "${cur#*=}" -d)
+		files=1
+	elif [[ $cur == --env=* ]]; then
+		_sbx_add "--env=" < <(compgen -e -- "${cur#*=}")
+	elif [[ $cur == --color=* ]]; then
+		_sbx_add "--color=" < <(compgen -W "auto always never" -- "${cur#*=}")
+	elif [[ $cur == --timeout=* || $cur == --kill-grace=* || $cur == --stdin-data=* ||
+		$cur == --rows=* || $cur == --cols=* || $cur == --keepalive=* || $cur == --mount=* ||
+		$cur == --detach-keys=* || $cur == --reconnect=* || $cur == --session=* ||
+		$cur == --parallel=* ]]; then
+		:
+	elif [[ $cur == --rlimit=* ]]; then
+		_sbx_rlimits "${cur#*=}" "--rlimit="
+	elif [[ $cur == --token-file=* || $cur == --ca-file=* || $cur == --env-file=* ||
+		$cur == --stdin-file=* || $cur == --record=* ]]; then
+		_sbx_add "${cur%%=*}=" < <(_sbx_paths "${cur#*=}")
+		files=1
+	else
+		return 1
+	fi
+	return 0
+}
+
+# sbx tail [OPTIONS] TARGET... -- CMD [ARG...]: options and targets up to
+# the "--", then CMD and its arguments.
+_sbx_tail()
+{
+	local opts="--all --color --timestamps --json --reconnect --workdir -w --env -e --env-file --user -u
+		--timeout --token-file --ca-file --keepalive --help -h" i w dd=0
+	for ((i = 2; i < n - 1; i++)); do
+		w=${_sbx_words[i]}
+		if [[ $w == -- ]]; then
+			dd=$i
+			break
+		fi
+		_sbx_takes_arg "$w" && ((i++))
+	done
+	if ((dd && dd == n - 2)); then
+		mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+	elif ((dd)); then
+		_sbx_add "" < <(_sbx_paths "$cur")
+		files=1
+	elif _sbx_value; then
+		:
+	elif [[ $cur == -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+	else
+		_sbx_targets "$cur" many
+		[[ $cur == unix:* || $cur == *,unix:* ]] && files=1
+	fi
+}
+
+# sbx grep [OPTIONS] PATTERN [PATH...] TARGET...: options anywhere (not
+# after "--"); PATTERN first, unless -e gave it; then PATHs, which are the
+# sandboxes', and TARGETs.
+_sbx_grep()
+{
+	local opts="--ignore-case -i --extended-regexp -E --fixed-strings -F --word-regexp -w
+		--files-with-matches -l --count -c --line-number -n --max-count --include --regexp -e
+		--root --all --color --json --token-file --ca-file --help -h" i w dd="" pat="" ops=0
+	for ((i = 2; i < n - 1; i++)); do
+		w=${_sbx_words[i]}
+		if [[ -n $dd || $w != -* ]]; then
+			((ops++))
+			continue
+		fi
+		case $w in
+		--) dd=1 ;;
+		--regexp)
+			pat=1
+			((i++))
+			;;
+		--regexp=*) pat=1 ;;
+		--max-count | --include | --root | --color | --token-file | --ca-file) ((i++)) ;;
+		--*) ;;
+		*) [[ $w =~ ^-[iEFwlcn]*e$ ]] && pat=1 && ((i++)) ;;
+		esac
+	done
+	if [[ -z $dd && ($prev == --max-count || $prev == --include || $prev == --regexp ||
+		$prev =~ ^-[iEFwlcn]*e$) ]]; then
+		: # a number, a GLOB, a PATTERN
+	elif [[ -z $dd && $prev == --root ]]; then
+		_sbx_add "" < <(_sbx_paths "$cur" -d)
+		files=1
+	elif [[ -z $dd && $prev == --color ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "auto always never" -- "$cur")
+	elif [[ -z $dd && ($prev == --token-file || $prev == --ca-file) ]]; then
+		_sbx_add "" < <(_sbx_paths "$cur")
+		files=1
+	elif [[ -z $dd && $cur == --color=* ]]; then
+		_sbx_add "--color=" < <(compgen -W "auto always never" -- "${cur#*=}")
+	elif [[ -z $dd && ($cur == --token-file=* || $cur == --ca-file=* || $cur == --root=*) ]]; then
+		_sbx_add "${cur%%=*}=" < <(_sbx_paths "${cur#*=}")
+		files=1
+	elif [[ -z $dd && $cur == -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+	elif ((ops > 0)) || [[ -n $pat ]]; then
+		# a PATH or a TARGET: only the targets can be known here
+		_sbx_targets "$cur" many
+		[[ $cur == unix:* || $cur == *,unix:* ]] && files=1
+	fi
 }
 
 # sbx ps|kill [OPTIONS] TARGET [EXEC...]: options, then TARGET; then exec
@@ -194,13 +330,13 @@ _sbx_finish()
 _sbx()
 {
 	local -a _sbx_words
-	local _sbx_cur cur prev cmd opts i n w target="" ti=0 ncmd=0 files="" session=""
-	local commands="exec shell attach ps kill up ls down help"
+	local _sbx_cur cur prev cmd opts i n w target="" ti=0 ncmd=0 files="" session="" all=""
+	local commands="exec shell attach ps kill up ls down tail grep help"
 	local top_opts="--help -h --version -V --list-commands --list-targets"
 	# sbx exec and sbx shell share one option table; sbx attach has its own.
 	local exec_opts="--interactive -i --tty -t --rows --cols --stdin-file --stdin-data --user -u --workdir -w --env -e
 		--env-file --timeout --kill-grace --mount --rlimit --output-limit --json --time --token-file --ca-file --keepalive
-		--detach-keys --reconnect --help -h"
+		--detach-keys --reconnect --all --parallel --stream --color --help -h"
 	local attach_opts="--session --read-only --detach-keys --record --reconnect --workdir -w --env -e --env-file
 		--user -u --mount --token-file --ca-file --keepalive --help -h"
 
@@ -218,7 +354,7 @@ _sbx()
 	cmd=${_sbx_words[1]}
 	case $cmd in
 	help | -h | --help)
-		((n == 3)) && mapfile -t COMPREPLY < <(compgen -W "exec shell attach ps kill up ls down" -- "$cur")
+		((n == 3)) && mapfile -t COMPREPLY < <(compgen -W "exec shell attach ps kill up ls down tail grep" -- "$cur")
 		return 0
 		;;
 	ps | kill)
@@ -231,22 +367,40 @@ _sbx()
 		_sbx_finish
 		return 0
 		;;
+	tail)
+		_sbx_tail
+		_sbx_finish
+		return 0
+		;;
+	grep)
+		_sbx_grep
+		_sbx_finish
+		return 0
+		;;
 	exec | shell) opts=$exec_opts ;;
 	attach) opts=$attach_opts ;;
 	*) return 0 ;;
 	esac
 
 	# TARGET is the first operand; options come only before it, and a
-	# "--" right after it is dropped.
+	# "--" right after it is dropped. With --all (exec, shell) there is
+	# no TARGET: the first operand is CMD.
 	for ((i = 2; i < n - 1; i++)); do
 		w=${_sbx_words[i]}
 		if [[ -z $target ]]; then
 			case $w in
 			-*)
 				[[ $w == --session || $w == --session=* ]] && session=1
+				[[ $w == --all && $cmd != attach ]] && all=1
 				_sbx_takes_arg "$w" && ((i++))
 				;;
-			*) target=$w ti=$i ;;
+			*)
+				if [[ -n $all ]]; then
+					target=--all ti=$((i - 1)) ncmd=1
+				else
+					target=$w ti=$i
+				fi
+				;;
 			esac
 		elif ((i != ti + 1)) || [[ $w != -- ]]; then
 			((ncmd++))
@@ -254,42 +408,19 @@ _sbx()
 	done
 
 	if [[ -z $target ]]; then
-		if [[ $prev == --workdir || $prev =~ ^-[iht]*w$ ]]; then
-			_sbx_add "" < <(_sbx_paths "$cur" -d)
-			files=1
-		elif [[ $prev == --env || $prev =~ ^-[iht]*e$ ]]; then
-			# NAME=VALUE, or NAME alone to pass ours: offer our names.
-			mapfile -t COMPREPLY < <(compgen -e -- "$cur")
-			compopt -o nospace 2>/dev/null
-		elif [[ $prev == --timeout || $prev == --kill-grace || $prev == --stdin-data ||
-			$prev == --rows || $prev == --cols || $prev == --keepalive || $prev == --mount ||
-			$prev == --detach-keys || $prev == --reconnect || $prev == --session ]]; then
-			: # a DURATION, a STRING, KEYS or a number: nothing to offer
-		elif [[ $prev == --rlimit ]]; then
-			_sbx_rlimits "$cur" ""
-		elif _sbx_takes_arg "$prev"; then
-			_sbx_add "" < <(_sbx_paths "$cur")
-			files=1
-		elif [[ $cur == --workdir=* ]]; then
-			_sbx_add "--workdir=" < <(_sbx_paths "${cur#*=}" -d)
-			files=1
-		elif [[ $cur == --env=* ]]; then
-			_sbx_add "--env=" < <(compgen -e -- "${cur#*=}")
-		elif [[ $cur == --timeout=* || $cur == --kill-grace=* || $cur == --stdin-data=* ||
-			$cur == --rows=* || $cur == --cols=* || $cur == --keepalive=* || $cur == --mount=* ||
-			$cur == --detach-keys=* || $cur == --reconnect=* || $cur == --session=* ]]; then
+		if _sbx_value; then
 			:
-		elif [[ $cur == --rlimit=* ]]; then
-			_sbx_rlimits "${cur#*=}" "--rlimit="
-		elif [[ $cur == --token-file=* || $cur == --ca-file=* || $cur == --env-file=* ||
-			$cur == --stdin-file=* || $cur == --record=* ]]; then
-			_sbx_add "${cur%%=*}=" < <(_sbx_paths "${cur#*=}")
-			files=1
 		elif [[ $cur == -* ]]; then
 			mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
-		else
+		elif [[ -n $all ]]; then
+			# sbx exec --all CMD; sbx shell --all takes a SCRIPT.
+			[[ $cmd == exec ]] && mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+		elif [[ $cmd == attach ]]; then
 			_sbx_targets "$cur"
 			[[ $cur == unix:* ]] && files=1
+		else
+			_sbx_targets "$cur" many
+			[[ $cur == unix:* || $cur == *,unix:* ]] && files=1
 		fi
 	elif [[ $cmd == exec || ($cmd == attach && -z $session) ]]; then
 		# CMD runs remotely; local names are the best guess there is.

@@ -151,16 +151,7 @@ static ssize_t out_read(struct exec *x, int k, int fd, int all)
 		if ((more = read(fd, buf + n, want - (size_t)n)) <= 0)
 			break; /* EAGAIN, or the end, which the next read sees again */
 	x->out_activity = 1;
-	if (x->sess) {
-		/* Read past what a viewer can take (the pipe is closing): it
-		 * waits here, not over output the viewer still lacks. */
-		if (x->held.head || !session_may_read(x->sess))
-			byteq_push(&x->held, buf, (size_t)n, k);
-		else
-			session_output(x->sess, k ? FRAME_STDERR : FRAME_STDOUT, buf, (size_t)n);
-		return n;
-	}
-	if (x->conn == NULL && x->http == NULL)
+	if (x->conn == NULL && x->http == NULL && x->sess == NULL)
 		return n; /* abandoned: read, so that it never blocks */
 	size_t send = (size_t)n;
 	/* Past the limit the output is read (the command never blocks on
@@ -169,6 +160,15 @@ static ssize_t out_read(struct exec *x, int k, int fd, int all)
 		send = x->accepted[k] >= x->limit ? 0 : (size_t)(x->limit - x->accepted[k]);
 	x->dropped[k] += (uint64_t)n - send;
 	x->accepted[k] += send;
+	if (x->sess) {
+		/* Read past what a viewer can take (the pipe is closing): it
+		 * waits here, not over output the viewer still lacks. */
+		if (send && (x->held.head || !session_may_read(x->sess)))
+			byteq_push(&x->held, buf, send, k);
+		else if (send)
+			session_output(x->sess, k ? FRAME_STDERR : FRAME_STDOUT, buf, send);
+		return n;
+	}
 	if (send)
 		out_emit(x, k, buf, send);
 	return n;

@@ -78,6 +78,7 @@ struct session {
 	struct viewer *viewers;
 	int stalled;
 	int over;
+	int delivered; /* a viewer was sent the exited: its client has it all */
 	struct msg exited;
 	lws_sorted_usec_list_t expire_sul;
 };
@@ -221,6 +222,8 @@ static void session_shrink(struct session *s)
 
 static void session_linger(struct session *s);
 
+static void session_expire(lws_sorted_usec_list_t *sul);
+
 static void viewer_free(struct viewer *v)
 {
 	struct viewer **p;
@@ -235,6 +238,11 @@ static void viewer_free(struct viewer *v)
 	v->conn->nexecs--;
 	session_shrink(v->s);
 	session_linger(v->s);
+	/* Without a terminal there is no screen to come back to, and one
+	 * started to linger (by a fleet) is nobody's to come back to: once
+	 * its client had the whole output, an ended session is of no use. */
+	if (v->s->over && v->s->delivered && (!v->s->tty || v->s->linger_ms) && !v->s->viewers)
+		lws_sul_schedule(agent.ctx, 0, &v->s->expire_sul, session_expire, 1);
 	free(v);
 }
 
@@ -281,6 +289,7 @@ static int viewer_pump(struct viewer *v)
 	if (s->over && v->sent == s->head) {
 		s->exited.id = v->id;
 		conn_send(v->conn, &s->exited);
+		s->delivered = 1;
 		viewer_free(v);
 		return 0;
 	}
@@ -540,10 +549,11 @@ void session_exited(struct session *s, const struct msg *exited)
 	s->x = NULL;
 	s->ended_at_ms = clock_wall_ms();
 	log_debug("session %u: over", s->serial);
-	session_pump(s);
-	session_shrink(s);
+	/* Before the pump: a viewer given everything may free it sooner. */
 	lws_sul_schedule(agent.ctx, 0, &s->expire_sul, session_expire,
 			 (lws_usec_t)SESSION_KEEP_MS * 1000);
+	session_pump(s);
+	session_shrink(s);
 	session_linger(s);
 }
 

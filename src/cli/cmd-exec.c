@@ -50,7 +50,7 @@ static const struct cmd_opt exec_opts[] = {
 	EXEC_OPTS_REACH,
 	{"detach-keys", OPT_DETACH_KEYS, "KEYS", "with -it on a terminal: keys that detach (default ctrl-]; \"\" for none)"},
 	{"reconnect", OPT_RECONNECT, "DURATION", "with -it on a terminal, or on many: retry a lost connection this long (default 30s; 0: never)"},
-	EXEC_OPT_ALL,
+	{"all", OPT_ALL, NULL, "run on every local sandbox (sbx ls): no TARGET is given"},
 	{"parallel", OPT_PARALLEL, "N", "on many: run on at most N targets at once (default: all)"},
 	{"stream", OPT_STREAM, NULL, "on many: print prefixed lines as they come, not a block per target"},
 	EXEC_OPT_COLOR,
@@ -422,8 +422,16 @@ static int exec_many(const struct cmd_entry *cmd, char *targets, struct exec_opt
 		return cmd_usage_error(cmd, "-it is for one target: on many, give -t or -i alone");
 	if (o->interactive + !!o->stdin_file + !!o->stdin_data > 1)
 		return cmd_usage_error(cmd, "give one of -i, --stdin-file and --stdin-data");
+	if (o->stream && o->json)
+		return cmd_usage_error(cmd, "give --stream or --json, not both");
+	if (o->show_time)
+		return cmd_usage_error(cmd, "--time is for one target: on many, the table on stderr "
+				       "gives each one's time");
+	/* Each its own terminal, of the size given, else 24x80. */
 	if (req->tty && !req->rows)
-		req->rows = 24, req->cols = 80;
+		req->rows = 24;
+	if (req->tty && !req->cols)
+		req->cols = 80;
 	if (config_load(&cfg, NULL, err, sizeof err) < 0) {
 		fprintf(stderr, "sbx: %s\n", err);
 		return EXIT_SBX;

@@ -25,6 +25,8 @@
 
 #define GREP_ROOT "/mnt/data"
 #define GREP_MAX_INCLUDE 32
+#define GREP_MAX_PATTERNS 16
+#define GREP_MAX_PATHS 40
 
 enum { OPT_ROOT = 0x400, OPT_MAX_COUNT, OPT_INCLUDE };
 
@@ -38,7 +40,7 @@ static const struct cmd_opt grep_opts[] = {
 	{"line-number", 'n', NULL, "print each match's line number"},
 	{"max-count", OPT_MAX_COUNT, "N", "stop reading a file after N matching lines"},
 	{"include", OPT_INCLUDE, "GLOB", "search only files whose name matches GLOB; repeatable"},
-	{"regexp", 'e', "PATTERN", "the pattern (for one that starts with -)"},
+	{"regexp", 'e', "PATTERN", "a pattern (one that starts with -, or several: any matches); repeatable"},
 	{"root", OPT_ROOT, "DIR", "PATHs are relative to DIR on each target (default " GREP_ROOT ")"},
 	EXEC_OPT_ALL,
 	EXEC_OPT_COLOR,
@@ -57,8 +59,10 @@ struct grep {
 	int list, count, number, json, color;
 	int broken;
 	/* One argv for every target. */
-	char *argv[64 + GREP_MAX_INCLUDE];
+	char *argv[16 + 2 * GREP_MAX_INCLUDE + 2 * GREP_MAX_PATTERNS + GREP_MAX_PATHS];
 	size_t argc;
+	const char *patterns[GREP_MAX_PATTERNS];
+	size_t npatterns, nincludes;
 };
 
 struct grep_line {
@@ -189,7 +193,7 @@ static const struct fleet_ops grep_ops = {
 
 /* The remote grep's argv, from our options; pattern and paths last. */
 static int grep_option(const struct cmd_entry *cmd, int c, struct grep *g, struct exec_opts *o,
-		       const char **pattern, const char **root, int *all)
+		       const char **root, int *all)
 {
 	static char *const flag[128] = {['i'] = "-i", ['E'] = "-E", ['F'] = "-F", ['w'] = "-w",
 					['l'] = "-l", ['c'] = "-c", ['n'] = "-n"};
@@ -210,13 +214,15 @@ static int grep_option(const struct cmd_entry *cmd, int c, struct grep *g, struc
 		g->argv[g->argc++] = optarg;
 		return 0;
 	case OPT_INCLUDE:
-		if (g->argc + 8 >= sizeof g->argv / sizeof g->argv[0])
+		if (g->nincludes++ == GREP_MAX_INCLUDE)
 			return cmd_usage_error(cmd, "at most %d --include", GREP_MAX_INCLUDE);
 		g->argv[g->argc++] = "--include";
 		g->argv[g->argc++] = optarg;
 		return 0;
 	case 'e':
-		*pattern = optarg;
+		if (g->npatterns == GREP_MAX_PATTERNS)
+			return cmd_usage_error(cmd, "at most %d -e", GREP_MAX_PATTERNS);
+		g->patterns[g->npatterns++] = optarg;
 		return 0;
 	case OPT_ROOT:
 		*root = optarg;
@@ -249,15 +255,21 @@ static int grep_option(const struct cmd_entry *cmd, int c, struct grep *g, struc
  * configured name), not a path. */
 static int names_target(const char *arg)
 {
+	char *copy = xstrdup(arg), *save = NULL, *tok, err[1024];
 	struct target t;
-	char err[1024];
+	int all = *arg != '\0';
 
-	if (target_is_many(arg))
-		return 1;
-	if (target_resolve(arg, NULL, NULL, &t, err, sizeof err) < 0)
-		return 0;
-	target_free(&t);
-	return 1;
+	/* a,b names sandboxes when each of a and b does. */
+	for (tok = strtok_r(copy, ",", &save); all && tok; tok = strtok_r(NULL, ",", &save)) {
+		if (tok[0] == '@')
+			continue; /* an unknown group is said so later */
+		if (target_resolve(tok, NULL, NULL, &t, err, sizeof err) < 0)
+			all = 0;
+		else
+			target_free(&t);
+	}
+	free(copy);
+	return all;
 }
 
 static int grep_status(const struct fleet *f)
@@ -302,7 +314,7 @@ static int grep_main(const struct cmd_entry *cmd, int argc, char **argv)
 {
 	struct grep g = {.color = -1};
 	struct exec_opts o = {0};
-	const char *pattern = NULL, *root = GREP_ROOT;
+	const char *root = GREP_ROOT;
 	char **names = NULL, *dot = ".";
 	size_t nnames = 0, first, ntargets;
 	int c, rc = 0, all = 0;
@@ -312,16 +324,16 @@ static int grep_main(const struct cmd_entry *cmd, int argc, char **argv)
 	g.argv[g.argc++] = "-H";
 	while (rc == 0 && (c = cmd_getopt(cmd, argc, argv)) != -1)
 		rc = c == ':' || c == '?' ? cmd_bad_option(cmd, c, argv)
-					  : grep_option(cmd, c, &g, &o, &pattern, &root, &all);
+					  : grep_option(cmd, c, &g, &o, &root, &all);
 	if (rc)
 		return rc == 1 ? 0 : 2;
 	argv += optind, argc -= optind;
-	if (pattern == NULL) {
+	if (g.npatterns == 0) {
 		if (argc == 0) {
 			cmd_usage_error(cmd, "missing PATTERN");
 			return 2;
 		}
-		pattern = *argv++, argc--;
+		g.patterns[g.npatterns++] = *argv++, argc--;
 	}
 	/* PATH... TARGET...: the TARGETs are the operands at the end that
 	 * name sandboxes (with --all there may be none). */
@@ -339,15 +351,17 @@ static int grep_main(const struct cmd_entry *cmd, int argc, char **argv)
 		g.color = isatty(1) && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	g.color = g.color && !g.json;
 	g.argv[g.argc++] = g.color ? "--color=always" : "--color=never";
-	g.argv[g.argc++] = "-e";
-	g.argv[g.argc++] = (char *)pattern;
+	for (size_t i = 0; i < g.npatterns; i++) {
+		g.argv[g.argc++] = "-e";
+		g.argv[g.argc++] = (char *)g.patterns[i];
+	}
 	g.argv[g.argc++] = "--";
-	for (size_t i = 0; i < first && g.argc + 1 < sizeof g.argv / sizeof g.argv[0]; i++)
+	if (first > GREP_MAX_PATHS)
+		return cmd_usage_error(cmd, "at most %d PATHs", GREP_MAX_PATHS), 2;
+	for (size_t i = 0; i < first; i++)
 		g.argv[g.argc++] = argv[i];
 	if (first == 0)
 		g.argv[g.argc++] = dot;
-	if (first > 40)
-		return cmd_usage_error(cmd, "at most 40 PATHs"), 2;
 	if (target_expand(argv + first, ntargets, all, &names, &nnames) < 0)
 		return 2;
 	rc = grep_run(&g, &o, root, names, nnames);

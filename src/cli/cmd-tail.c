@@ -60,6 +60,8 @@ static void tail_ended(struct member *m)
 	merge_end(&t->g, m);
 	if (m->why[0])
 		snprintf(text, sizeof text, "failed: %s", m->why);
+	else if (m->exited.timed_out)
+		snprintf(text, sizeof text, "timed out");
 	else if (m->signo)
 		snprintf(text, sizeof text, "killed by SIG%s", sigabbrev_np(m->signo));
 	else if (m->status)
@@ -95,6 +97,8 @@ static int tail_summary(const struct fleet *f)
 		fprintf(stderr, "%s %s (", k++ ? "," : "", m->name);
 		if (m->why[0])
 			fprintf(stderr, "%s)", m->why);
+		else if (m->exited.timed_out)
+			fprintf(stderr, "timed out)");
 		else if (m->signo)
 			fprintf(stderr, "killed by SIG%s)", sigabbrev_np(m->signo));
 		else

@@ -99,6 +99,12 @@ static void block_print(struct fanout *u, struct member *m)
 	write_out(u, 2, err->p, err->len);
 	if (err->len && err->p[err->len - 1] != '\n')
 		write_out(u, 2, "\n", 1);
+	if (m->exited.stdout_dropped)
+		fprintf(stderr, "sbx: %s: stdout: %llu bytes dropped past --output-limit\n", m->name,
+			(unsigned long long)m->exited.stdout_dropped);
+	if (m->exited.stderr_dropped)
+		fprintf(stderr, "sbx: %s: stderr: %llu bytes dropped past --output-limit\n", m->name,
+			(unsigned long long)m->exited.stderr_dropped);
 	outbuf_free(out);
 	outbuf_free(err);
 }
@@ -118,6 +124,8 @@ static void json_print(struct fanout *u, struct member *m)
 	b64_json_set(o, "stderr", "stderr_encoding", (const uint8_t *)err->p, err->len);
 	json_object_set_new(o, "stdout_bytes", json_integer((json_int_t)m->bytes[0]));
 	json_object_set_new(o, "stderr_bytes", json_integer((json_int_t)m->bytes[1]));
+	json_object_set_new(o, "stdout_dropped", json_integer((json_int_t)m->exited.stdout_dropped));
+	json_object_set_new(o, "stderr_dropped", json_integer((json_int_t)m->exited.stderr_dropped));
 	json_object_set_new(o, "error", m->why[0] ? json_string(m->why) : json_null());
 	s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(9));
 	write_out(u, 1, s, strlen(s));

@@ -45,8 +45,20 @@ int fleet_init(struct fleet *f, char **names, size_t n, const char *token_file,
 		m->f = f;
 		m->index = i;
 		m->name = xstrdup(names[i]);
-		if (target_reach(names[i], token_file, ca_file, &t, &m->token) < 0)
+		/* One that cannot be reached fails alone, named, when its turn
+		 * comes; the others run. */
+		if (target_resolve(names[i], token_file, ca_file, &t, m->why, sizeof m->why) < 0)
+			continue;
+		if (t.ca_file && access(t.ca_file, R_OK) < 0) {
+			snprintf(m->why, sizeof m->why, "cannot read CA file %s: %s", t.ca_file,
+				 strerror(errno));
+			target_free(&t);
+			continue;
+		}
+		if (target_token(t.token_file, &m->token) < 0) {
+			target_free(&t);
 			return -1;
+		}
 		m->url = t.url;
 		m->ca_file = t.ca_file;
 		t.url = t.ca_file = NULL;
@@ -198,12 +210,7 @@ static void on_exited(struct sbx_exec *x, void *arg, const struct msg_exited *e)
 	m->x = NULL;
 	m->exited = *e;
 	m->signo = e->signo;
-	if (e->timed_out) {
-		m->status = EXIT_TIMEOUT;
-		snprintf(m->why, sizeof m->why, "timed out");
-	} else {
-		m->status = e->signo ? 128 + e->signo : e->code;
-	}
+	m->status = e->timed_out ? EXIT_TIMEOUT : e->signo ? 128 + e->signo : e->code;
 	member_done(m);
 }
 
@@ -364,6 +371,13 @@ static void member_connect(struct member *m)
 
 	if (m->t0 == 0)
 		m->t0 = clock_ms();
+	if (m->url == NULL) {
+		char why[sizeof m->why];
+
+		memcpy(why, m->why, sizeof why);
+		member_fail(m, EXIT_SBX, "%s", why);
+		return;
+	}
 	m->conn = sbx_conn_open(m->f->cl, m->url, m->token, &conn_ops, m, err, sizeof err);
 	if (m->conn == NULL) {
 		member_fail(m, EXIT_SBX, "%s", err);
@@ -449,7 +463,7 @@ int fleet_run(struct fleet *f)
 	sigset_t set;
 
 	for (size_t i = 0; i < f->n; i++)
-		if (strncmp(f->m[i].url, "wss://", 6) == 0)
+		if (f->m[i].url && strncmp(f->m[i].url, "wss://", 6) == 0)
 			flags |= SBX_CLIENT_TLS;
 	/* One CA file for the client: the first member's that has one. */
 	const char *ca = NULL;

@@ -129,6 +129,35 @@ check "exec on three after Ctrl-C: exit 130" 130 $?
 sleep 0.2
 check "exec on three after Ctrl-C: nothing left" "" "$(alive_with '^sleep 303')"
 
+# --output-limit on each: cut, and said.
+out=$("$SBX" exec --output-limit 3 box1,box2 echo hello 2>&1)
+check_match "exec --output-limit on two: the output cut" "==> box1 <== exit 0.*
+hel
+" "$out"
+check_match "exec --output-limit on two: the cut said" "sbx: box2: stdout: 3 bytes dropped past --output-limit" "$out"
+check "exec --output-limit --json: dropped counted" "3 3" \
+	"$("$SBX" exec --json --output-limit 3 box1,box2 echo hello | jq -r .stdout_dropped | tr '\n' ' ' | sed 's/ $//')"
+# -t with one of --rows and --cols: the other is the default.
+out=$("$SBX" exec -t --cols 132 --json box1,box2 stty size | jq -j .stdout | tr -d '\r' | sort -u)
+check "exec -t --cols 132 on two: 24 132" "24 132" "$out"
+out=$("$SBX" exec --time box1,box2 true 2>&1); rc=$?
+check "exec --time on two: refused" 125 $rc
+check_match "exec --time on two: says where the times are" "the table on stderr" "$out"
+out=$("$SBX" exec --stream --json box1,box2 true 2>&1); rc=$?
+check "exec --stream --json: refused" 125 $rc
+# A name that names nothing fails alone, named; the others run.
+out=$("$SBX" exec box1,nosuch,box2 cat id 2>&1); rc=$?
+check "exec with an unknown name among three: exit 1" 1 $rc
+check_match "exec: the unknown one named, with the known ones" 'nosuch +failed .*unknown sandbox "nosuch"; known: .*box1' "$out"
+check_match "exec: the others ran" "==> box2 <== exit 0" "$out"
+# Timed out once, not twice.
+out=$("$SBX" exec --timeout 200ms box1,box2 sleep 5 2>&1)
+check_match "exec --timeout: the header says it once" "==> box1 <== timed out, [0-9.]+s
+" "$out"
+# Ended commands do not stay behind as sessions once their output is in.
+ps_left=$("$SBX" ps box1)
+check "exec on many: nothing left listed on the agent" "" "$(printf "%s\n" "$ps_left" | sed 1d)"
+
 # One target is still one target.
 out=$("$SBX" exec --stream box1 true 2>&1); rc=$?
 check "exec --stream on one: refused" 125 $rc

@@ -69,6 +69,15 @@ check "grep: 2000 matches from one of three" 2000 "$n"
 check "grep: and in order" "$(seq 1 2000 | md5sum)" \
 	"$("$SBX" grep -n error --root "$r" logs/big.log @three | sed -n 's/^box3:logs\/big.log:\([0-9]*\):.*/\1/p' | md5sum)"
 
+# Several -e: any of them matches.
+out=$("$SBX" grep -e disk -e retry --root "$r" logs/app.log box1)
+check "grep -e twice: either matches" "box1:logs/app.log:ERROR disk full
+box1:logs/app.log:error: retry" "$out"
+# A PATH with a comma, last before the TARGETs.
+printf 'comma error\n' >"$r/a,b.txt"
+out=$("$SBX" grep error --root "$r" a,b.txt box1 2>&1)
+check "grep of a PATH with a comma" "box1:a,b.txt:comma error" "$out"
+
 # No match anywhere: 1, and nothing printed.
 out=$("$SBX" grep zebra --root "$r" @three 2>&1); rc=$?
 check "grep with no match: exit 1" 1 $rc
