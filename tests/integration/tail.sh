@@ -69,6 +69,15 @@ done
 check "tail: 8 MB from a command that ends at once, byte for byte" \
 	"$(seq 1 1200000 | md5sum)" "$(md5sum <"$T/seq")"
 
+# A line of 2.5 MiB: cut at 1 MiB into three pieces, marked, none lost.
+"$SBX" tail box1 -- sh -c 'head -c 2621440 /dev/zero | tr "\0" y; echo; echo after' >"$T/long"
+check "tail: a 2.5 MiB line in three pieces, then the next line" 4 "$(wc -l <"$T/long")"
+check "tail: the pieces marked as cut and continued" "box1 | yyy [continued]
+box1 | [continued] yyy [continued]
+box1 | [continued] yyy
+box1 | after" "$(sed 's/yyyy*/yyy/' "$T/long")"
+check "tail: every byte of the long line there" 2621440 "$(head -n 3 "$T/long" | tr -cd y | wc -c)"
+
 # Names padded to the longest; a partial last line printed at the end.
 out=$("$SBX" tail box1 "$A2" -- printf 'no newline')
 check "tail: partial last lines, names padded" \
