@@ -13,12 +13,8 @@
 
 #include "screen.h"
 #include "termmodes.h"
+#include "vtfeed.h"
 #include "xmalloc.h"
-
-/* libvterm 0.1.4 loses an OSC (the title) cut over two writes, and makes
- * U+FFFD of a UTF-8 character cut so; so the end of a piece of output that
- * cuts one is held back (an OSC up to this many bytes) and written whole. */
-#define SCREEN_OSC_MAX 4096
 
 #define WIDE_TAIL ((uint32_t)-1) /* chars[0] of the cell after a wide one */
 
@@ -41,7 +37,6 @@ static const struct pen plain = {
 #define PROP(s, name) ((s)->prop[VTERM_PROP_##name])
 
 /* Just enough of a parser to know whether output stops inside an OSC. */
-enum { SCAN_TEXT, SCAN_ESC, SCAN_OSC, SCAN_OSC_ESC };
 
 struct screen {
 	VTerm *vt;
@@ -56,8 +51,7 @@ struct screen {
 	 * so the next glyph wraps first; 0.1.4 has no getter for this. */
 	int wrap_pending;
 	VTermPos wrap_glyph;
-	int scan;
-	struct buf held;   /* a tail of output not yet given to libvterm */
+	struct vtfeed feed;
 };
 
 static void buf_add(struct buf *b, const void *data, size_t n)
@@ -398,105 +392,14 @@ void screen_free(struct screen *s)
 		free(s->lines[i].p);
 	free(s->lines);
 	free(s->title);
-	free(s->held.p);
+	vtfeed_free(&s->feed);
 	free(s);
-}
-
-static int scan_step(int st, unsigned char c)
-{
-	switch (st) {
-	case SCAN_ESC:
-		return c == ']' ? SCAN_OSC : c == 0x1b ? SCAN_ESC : SCAN_TEXT;
-	case SCAN_OSC:
-		if (c == 0x1b)
-			return SCAN_OSC_ESC;
-		return c == 0x07 || c == 0x18 || c == 0x1a ? SCAN_TEXT : SCAN_OSC;
-	case SCAN_OSC_ESC:
-		return SCAN_TEXT; /* ESC \ ends it; ESC anything else cuts it */
-	default:
-		return c == 0x1b ? SCAN_ESC : SCAN_TEXT;
-	}
-}
-
-/* libvterm 0.1.4 decodes a write's text into an array on the stack, as
- * long as the write: a few MiB of text without an escape overflows the
- * stack. Fed in pieces, at character boundaries (libvterm holds a cut
- * UTF-8 character badly). */
-#define INPUT_PIECE (64 * 1024)
-
-static void input_write(struct screen *s, const char *p, size_t n)
-{
-	while (n > INPUT_PIECE) {
-		size_t k = INPUT_PIECE;
-
-		while (k > INPUT_PIECE - 4 && ((unsigned char)p[k] & 0xc0) == 0x80)
-			k--; /* not inside a character */
-		vterm_input_write(s->vt, p, k);
-		p += k, n -= k;
-	}
-	if (n)
-		vterm_input_write(s->vt, p, n);
-}
-
-/* How many bytes at the end of p begin a UTF-8 character not yet whole. */
-static size_t utf8_cut(const char *p, size_t n)
-{
-	for (size_t k = 1; k <= 3 && k <= n; k++) {
-		unsigned char c = (unsigned char)p[n - k];
-
-		if (c < 0x80)
-			return 0;
-		if (c >= 0xc0)
-			return (size_t)(c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2) > k ? k : 0;
-	}
-	return 0;
-}
-
-/*
- * Scan p from s->scan and write it to libvterm, but for a tail it would
- * misread if cut: an OSC not ended (up to SCREEN_OSC_MAX), or a UTF-8
- * character not whole. That tail is held, with the scanner's state where it
- * starts, and screen_feed scans it again in front of the next piece.
- */
-static void chunk_feed(struct screen *s, const char *p, size_t n)
-{
-	size_t from = 0, cut;
-	int from_state = s->scan;
-
-	for (size_t i = 0; i < n; i++) {
-		int st = scan_step(s->scan, (unsigned char)p[i]);
-
-		if (st == SCAN_OSC && s->scan == SCAN_ESC) {
-			/* libvterm takes a cut just before the ']'. */
-			input_write(s, p + from, i - from);
-			from = i;
-			from_state = SCAN_ESC;
-		}
-		s->scan = st;
-	}
-	if (s->scan >= SCAN_OSC && n - from <= SCREEN_OSC_MAX) {
-		buf_add(&s->held, p + from, n - from);
-		s->scan = from_state;
-		return;
-	}
-	cut = s->scan == SCAN_TEXT ? utf8_cut(p + from, n - from) : 0;
-	input_write(s, p + from, n - from - cut);
-	buf_add(&s->held, p + n - cut, cut);
 }
 
 void screen_feed(struct screen *s, const void *data, size_t len)
 {
-	struct buf joined = s->held;
-
 	termmodes_feed(&s->modes, data, len);
-	if (joined.len == 0) {
-		chunk_feed(s, data, len);
-	} else {
-		buf_add(&joined, data, len);
-		s->held = (struct buf){0};
-		chunk_feed(s, joined.p, joined.len);
-		free(joined.p);
-	}
+	vtfeed_write(&s->feed, s->vt, data, len);
 	vterm_screen_flush_damage(s->vs);
 }
 
@@ -667,7 +570,7 @@ static void skip_filter(const unsigned char *p, size_t n, struct buf *out)
 		case ']': /* OSC: a title, up to BEL or ST */
 			while (i < n && p[i] != 0x07 && p[i] != 0x1b)
 				i++;
-			if (i < n && i - start < SCREEN_OSC_MAX) {
+			if (i < n && i - start < VTFEED_OSC_MAX) {
 				buf_add(out, p + start, i - start);
 				buf_add(out, "\a", 1);
 			}
@@ -692,9 +595,7 @@ void screen_skip(struct screen *s, const void *data, size_t len)
 	struct buf kept = {0};
 
 	/* What was held belongs to text that is skipped. */
-	free(s->held.p);
-	s->held = (struct buf){0};
-	s->scan = SCAN_TEXT;
+	vtfeed_reset(&s->feed);
 	skip_filter(data, len, &kept);
 	if (kept.len)
 		screen_feed(s, kept.p, kept.len);
