@@ -41,6 +41,7 @@ extern const struct cmd_entry cmd_ls_entry;
 extern const struct cmd_entry cmd_down_entry;
 extern const struct cmd_entry cmd_tail_entry;
 extern const struct cmd_entry cmd_grep_entry;
+extern const struct cmd_entry cmd_ui_entry;
 
 /* getopt_long over the entry's options; stops at the first operand. */
 int cmd_getopt(const struct cmd_entry *cmd, int argc, char **argv);

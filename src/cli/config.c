@@ -18,7 +18,7 @@
 
 #define CONFIG_MAX_SIZE (1 << 20)
 #define SECTION_KEYS "url, token-file, ca-file"
-#define DEFAULT_KEYS "keepalive, detach-keys"
+#define DEFAULT_KEYS "keepalive, detach-keys, ui-prefix"
 
 struct parser {
 	struct config *c;
@@ -133,12 +133,29 @@ static int set_detach_keys(struct parser *p, const char *v)
 	return 0;
 }
 
+/* One key, in detach-keys' syntax: what sbx ui's commands follow. */
+static int set_ui_prefix(struct parser *p, const char *v)
+{
+	struct detachkeys k;
+	char err[300];
+
+	if (p->c->ui_prefix)
+		return fail(p, p->line, "ui-prefix given twice");
+	if (detachkeys_parse(v, &k, err, sizeof err) < 0)
+		return fail(p, p->line, "ui-prefix: %s", err);
+	if (k.n != 1)
+		return fail(p, p->line, "ui-prefix \"%s\": give one key, such as ctrl-a", v);
+	p->c->ui_prefix = xstrdup(v);
+	return 0;
+}
+
 static const struct default_key {
 	const char *name;
 	int (*set)(struct parser *p, const char *v); /* each refuses a second one */
 } default_keys[] = {
 	{"keepalive", set_keepalive},
 	{"detach-keys", set_detach_keys},
+	{"ui-prefix", set_ui_prefix},
 };
 
 static const struct section_key *section_key_find(const char *k)
@@ -399,6 +416,7 @@ void config_free(struct config *c)
 	free(c->sandboxes);
 	free(c->groups);
 	free(c->detach_keys);
+	free(c->ui_prefix);
 	memset(c, 0, sizeof *c);
 }
 

@@ -32,6 +32,7 @@ struct config {
 	unsigned keepalive;       /* seconds, 1..3600; 0 when not set */
 	char *detach_keys;        /* as written, checked; NULL when not set */
 	struct detachkeys detach; /* detach_keys (else DETACHKEYS_DEFAULT) as bytes */
+	char *ui_prefix;          /* sbx ui's prefix key, as written, checked; NULL: not set */
 	/* In the file's order; names are unique in each. */
 	struct config_sandbox *sandboxes;
 	size_t nsandboxes;

@@ -23,6 +23,7 @@ static const struct cmd_entry *const cmds[] = {
 	&cmd_down_entry,
 	&cmd_tail_entry,
 	&cmd_grep_entry,
+	&cmd_ui_entry,
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
