@@ -26,19 +26,25 @@ void draw_init(void);
  * The cells of vs inside damage (in the pane's own cells; NULL: all of
  * them) drawn at r, the pane's top left at r.y, r.x. The terminal is
  * clipped to r (and r to the screen); cells of r beyond the terminal's
- * size are cleared. A wide character cut by r's right edge is drawn as a
- * space.
+ * size are cleared (with a damage, those inside it: after a resize, draw
+ * all). A wide character cut by r's right edge is drawn as a space, and
+ * a damage that starts on a wide character's right half draws all of it.
+ * Erased cells are spaces with their background only, as a terminal
+ * erases.
  */
 void draw_screen(VTermScreen *vs, struct draw_rect r, const VTermRect *damage);
 
 /*
- * The colour pair (an ncurses extended pair from alloc_pair, which
- * recycles the oldest when they run out) for a cell's colours as libvterm
- * gives them. Default colours stay our terminal's defaults; indexed
- * colours are kept where our terminal has them, RGB kept on a
- * direct-colour terminal; otherwise the nearest colour of the 256-colour
- * cube and greys (or of the 16 or 8 colours). 0 for default on default,
- * or on a terminal without colours.
+ * The colour pair (an ncurses extended pair, from alloc_pair) for a
+ * cell's colours as libvterm gives them. Default colours stay our
+ * terminal's defaults; indexed colours are kept where our terminal has
+ * them, RGB on a direct-colour terminal; otherwise the colour (an indexed
+ * one through the pane's palette, vterm_screen_convert_color_to_rgb) is
+ * the nearest of the 256-colour cube and greys, or of the 16 or the 8
+ * colours. 0 for default on default, or on a terminal without colours.
+ * When the pairs run out ncurses recycles the one allocated first, in use
+ * or not: a screen keeps its colours while it has fewer distinct pairs
+ * than COLOR_PAIRS - 1.
  */
 int draw_pair(VTermScreen *vs, VTermColor fg, VTermColor bg);
 

@@ -26,7 +26,8 @@ enum node_kind {
 struct node {
 	enum node_kind kind;
 	int id;             /* NODE_PANE */
-	int weight;         /* the share of the parent split */
+	int weight;         /* the share of the parent split, whose children's
+			     * weights add up to 1..LAYOUT_SCALE_MAX */
 	struct node *parent;
 	struct node **kid;  /* a split's children (two or more), left or top first */
 	size_t n, cap;
@@ -155,17 +156,24 @@ static int64_t weight_total(const struct node *s)
 	return t;
 }
 
+/* The same shares of s, in weights that add up to scale. */
+static void rescale(struct node *s, int64_t scale)
+{
+	int64_t *end = xmalloc(s->n * sizeof *end), cum = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		end[i] = cum += s->kid[i]->weight;
+	set_ends(s, end, cum, scale);
+	free(end);
+}
+
 /* Puts split c's children in its place in g, a split of the same kind,
  * sharing c's weight as they shared c. */
 static void merge(struct node *g, struct node *c)
 {
 	size_t at = kid_index(g, c);
-	int64_t *end = xmalloc(c->n * sizeof *end), cum = 0;
 
-	for (size_t i = 0; i < c->n; i++)
-		end[i] = cum += c->kid[i]->weight;
-	set_ends(c, end, cum, c->weight);
-	free(end);
+	rescale(c, c->weight);
 	kid_remove(g, at);
 	for (size_t i = 0; i < c->n; i++)
 		kid_insert(g, at + i, c->kid[i]);
@@ -457,6 +465,8 @@ int layout_split(struct layout *l, int at, int id, int vertical)
 		kid_insert(s, 0, a);
 		a->weight = LAYOUT_SCALE;
 		p = s;
+	} else if (weight_total(p) < LAYOUT_SCALE) {
+		rescale(p, LAYOUT_SCALE); /* loaded as "1:1,1:2": room to halve */
 	}
 	n = node_new(NODE_PANE, id);
 	n->weight = a->weight / 2;
@@ -520,6 +530,8 @@ int layout_resize(struct layout *l, struct rect area, int id, enum layout_dir di
 	struct node *c = find(l->root, id), *p = NULL;
 	size_t k = 0;
 
+	if (dir < LAYOUT_LEFT || dir > LAYOUT_DOWN)
+		return -1;
 	for (; c != NULL && (p = c->parent) != NULL; c = p) {
 		k = kid_index(p, c);
 		if (p->kind == kind && (after ? k + 1 < p->n : k > 0))
@@ -593,8 +605,7 @@ int layout_neighbour(const struct layout *l, struct rect area, int id, enum layo
 
 	for (me = 0; me < n && v[me].id != id; me++)
 		;
-	if (me < n && v[me].r.h == 0)
-		me = n; /* not visible: no neighbours */
+	/* a pane not visible is 0x0: it touches nothing */
 	for (size_t i = 0; me < n && i < n; i++) {
 		if (i == me || v[i].r.h == 0 || (o = touching(&v[me].r, &v[i].r, dir)) == 0)
 			continue;

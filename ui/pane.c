@@ -199,11 +199,15 @@ static void session_begin(struct pane *p)
 {
 	struct msg_exec req = {0};
 	char *none[] = {NULL};
+	/* What libvterm is: programs ask the terminal database for it. */
+	char *env[] = {"TERM=xterm-256color", "COLORTERM=truecolor", NULL};
 
 	req.tty = 1;
 	req.rows = (uint16_t)p->rows, req.cols = (uint16_t)p->cols;
 	req.session = 1;
 	req.stdin_mode = STDIN_PIPE;
+	req.env = env;
+	req.nenv = 2;
 	if (p->linger)
 		req.linger_ms = TAIL_LINGER_MS;
 	if (p->argv) {

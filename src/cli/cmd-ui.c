@@ -234,7 +234,8 @@ static int ui_main(const struct cmd_entry *cmd, int argc, char **argv)
 		}
 		o.layout = layout;
 	} else {
-		if (target_expand(argv + optind, ntargets, a.all || (ntargets == 0 && a.nsessions == 0),
+		if ((ntargets || a.all || a.nsessions == 0) &&
+		    target_expand(argv + optind, ntargets, a.all || (ntargets == 0 && a.nsessions == 0),
 				  &names, &nnames) < 0) {
 			rc = EXIT_SBX;
 			goto out;

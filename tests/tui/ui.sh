@@ -1,0 +1,157 @@
+#!/bin/bash
+# sbx ui as a person uses it, inside tmux, against real agents: the panes
+# and their layout, typing into the focused pane only, broadcast, zoom,
+# splits and resizing a border, colours and wide characters in the right
+# cells, a full-screen program, detach and resume with the same screens,
+# an agent killed while shown, the outer terminal resized.
+. "$(dirname "$0")/../integration/lib.sh"
+command -v tmux >/dev/null || { echo "SKIP: tmux not installed"; exit 77; }
+export XDG_CONFIG_HOME=$T/cfg XDG_RUNTIME_DIR=$T/run HOME=$T LANG=C.UTF-8
+mkdir -p "$T/cfg/sbx" "$T/run"
+start_agent a1
+A1=$SOCK P1=$APID
+start_agent a2
+A2=$SOCK P2=$APID
+cat >"$T/cfg/sbx/config" <<CONF
+[box1]
+url = $A1
+[box2]
+url = $A2
+CONF
+TM="tmux -L sbx-ui-$$ -f /dev/null"
+trap '$TM kill-server 2>/dev/null; cleanup' EXIT
+$TM new-session -d -s hold 'sleep 600'
+
+keys() { t=$1; shift; $TM send-keys -t "$t" "$@"; }
+screen() { $TM capture-pane -p -t "$1"; }
+wait_for() {
+	for _ in $(seq 200); do screen "$1" | grep -qE -- "$2" && return 0; sleep 0.05; done
+	echo "pane $1 never showed /$2/:"; screen "$1"
+	return 1
+}
+# ui NAME COLSxROWS ARGS...: sbx ui in a tmux window of that size; then
+# its status.
+ui() {
+	name=$1 size=$2
+	shift 2
+	$TM rename-session -t "=$name" "old-$name-$RANDOM" 2>/dev/null
+	$TM new-session -d -s "$name" -x "${size%x*}" -y "${size#*x}" \
+		"$SBX ui $*; echo rc=\$?; sleep 60"
+}
+# col N of the screen's row R (1-based), as text.
+row() { screen "$1" | sed -n "$2p"; }
+
+# Two panes side by side, each a shell on its sandbox.
+ui u 100x30 box1 box2
+wait_for u 'box1: .*\[running\].*box2: .*\[running\]' && pass "two panes, side by side, running" || fail "two panes"
+check_match "the status line: panes, focus, broadcast, the prefix" \
+	'sbx ui \| 2 panes \| box1 \| broadcast off \| ctrl-a  *\? help' "$(row u 30)"
+keys u 'echo only-in-one' Enter
+wait_for u 'only-in-one' || fail "typing"
+sleep 0.3
+check "typing reaches the focused pane only" 2 "$(screen u | grep -c 'only-in-one')"
+check_match "...the left one" '^[^│]*echo only-in-one +│' "$(screen u | grep 'echo only-in-one')"
+keys u C-a Right
+sleep 0.2
+keys u 'echo right-one' Enter
+wait_for u 'right-one' || fail "focus right"
+check_match "prefix Right moves the focus: typing goes to the right pane" '│[^│]*echo right-one' \
+	"$(screen u | grep 'echo right-one')"
+check_match "the status line names the focused pane" '\| box2 \|' "$(row u 30)"
+
+# Broadcast: one line typed, both panes get it.
+keys u C-a b
+wait_for u 'broadcast ON' && pass "prefix b turns broadcast on, shown on the status line" || fail "broadcast on"
+keys u 'echo to-all' Enter
+sleep 0.5
+check "broadcast: both panes ran it" 2 "$(screen u | grep -o '^to-all\|│to-all' | wc -l)"
+keys u C-a b
+wait_for u 'broadcast off' || fail "broadcast off"
+
+# Zoom: the focused pane takes the screen, and gives it back.
+keys u C-a z
+wait_for u '\(zoomed\)' || fail "zoom"
+check_match "zoomed: one frame across the whole width" '^ box2: .*\[running\] *$' "$(row u 1)"
+keys u 'stty size' Enter
+wait_for u '^28 100$' && pass "a zoomed pane's terminal is the whole screen but its title and the status line (28x100)" || fail "zoomed size"
+keys u C-a z
+wait_for u 'box1: .*box2: ' && pass "prefix z again: both panes back" || fail "unzoom"
+keys u 'clear; stty size' Enter
+wait_for u '│28 49$' && pass "back to its half: 28x49" || fail "unzoomed size"
+
+# A split below the focused pane, then its border moved.
+keys u C-a '"'
+wait_for u '3 panes' && pass "prefix \" splits: three panes" || fail "split"
+keys u 'stty size' Enter
+wait_for u '│13 49$' && pass "the new pane is the lower half: 13x49" || fail "split size"
+keys u C-a K
+sleep 0.3
+keys u 'clear; stty size' Enter
+wait_for u '│15 49$' && pass "prefix K moves its top border up: 15x49" || fail "resize"
+keys u C-a x
+wait_for u '2 panes' && pass "prefix x closes the pane" || fail "close"
+
+# Colours and wide characters, in the cells tmux itself puts them.
+printf '\033[31mred\033[0m \033[1;44mbold-on-blue\033[0m \033[38;5;208mc208\033[0m \033[4munder\033[0m \033[7mrev\033[0m\nwide: \344\270\255\346\226\207\345\255\227 emoji: \360\237\231\202 combining: e\314\201\n' >"$T/art"
+keys u C-a Left
+sleep 0.2
+keys u "clear; cat $T/art" Enter
+wait_for u 'combining' || fail "art"
+sleep 0.3
+$TM new-session -d -s ref -x 49 -y 29 "clear; cat $T/art; sleep 60"
+sleep 0.5
+# The left pane's cells (columns 0..48 of rows 2 and 3), and tmux's own
+# rendering of the same bytes in a window of the pane's size.
+left=$($TM capture-pane -p -e -t u | sed -n '2,3p' | python3 "$(dirname "$0")/cells.py" 0 49)
+ref=$($TM capture-pane -p -e -t ref | sed -n '1,2p' | python3 "$(dirname "$0")/cells.py" 0 49)
+check "colours, attributes, wide and combining characters in the same cells as tmux's own" \
+	"$ref" "$left"
+
+# A full-screen program.
+keys u 'seq 1 100 | less' Enter
+wait_for u '^27 *│' && pass "less fills the pane" || fail "less"
+keys u q
+wait_for u '# *│' || fail "out of less"
+
+# Detach, then resume: the same panes, layout and screens.
+keys u 'clear; echo before-detach' Enter
+wait_for u '^before-detach' || fail "before detach"
+sleep 0.3
+before=$(screen u | sed '$d')
+keys u C-a d
+wait_for u 'detached; every session goes on' && pass "prefix d detaches and says the sessions go on" || fail "detach"
+wait_for u '^rc=0$' && pass "detach exits 0" || fail "detach status"
+kept=0
+while read -r _ _ n name _; do
+	"$SBX" ps "$name" | grep -qE "^$n +.* running " && kept=$((kept + 1))
+done < <(grep '^pane ' "$T/run/sbx/ui.state")
+check "the detached panes' sessions still run" 2 "$kept"
+ui u2 100x30 --resume
+wait_for u2 'before-detach' || fail "resume"
+sleep 0.5
+check "sbx ui --resume: the same panes, layout and screens" "$before" "$(screen u2 | sed '$d')"
+
+# An agent killed while shown: its pane says so, the other goes on.
+kill -9 "$P2"
+wait_for u2 'box2: .*\[reconnecting: ' && pass "the pane of a killed agent says it is reconnecting" || fail "reconnecting"
+keys u2 'echo still-here' Enter
+wait_for u2 '^still-here' && pass "the other pane goes on" || fail "other pane"
+
+# The outer terminal resized: panes laid out again, remote sizes follow.
+$TM resize-window -t u2 -x 120 -y 40
+sleep 0.5
+keys u2 'clear; stty size' Enter
+wait_for u2 '^38 60 +│' && pass "after the outer resize, the left pane is 38x60" || fail "outer resize"
+keys u2 C-a d
+wait_for u2 '^rc=0$' || fail "second detach"
+
+# Bad input.
+out=$("$SBX" ui box1 </dev/null 2>&1); rc=$?
+check "sbx ui without a terminal: exit 125" 125 $rc
+check_match "sbx ui without a terminal: says so" "ui needs a terminal" "$out"
+out=$("$SBX" ui --prefix ctrl-a,ctrl-b box1 2>&1); rc=$?
+check_match "sbx ui --prefix of two keys: refused" "give one key" "$out"
+out=$("$SBX" ui --session box1:x 2>&1); rc=$?
+check_match "sbx ui --session without a number: says what it takes" "give TARGET:N" "$out"
+
+finish
