@@ -91,8 +91,8 @@ int layout_remove(struct layout *l, int id);
  * area: positive grows the pane that way, negative shrinks it. Only that
  * border moves, and no further than keeps the panes on both sides of it
  * at their minimum (cells past that are dropped; an area already too
- * small moves nothing). 0, or -1 if id is not there or has no border
- * that way (it is at the area's edge). */
+ * small moves nothing). 0, or -1 if id is not there, dir is not a
+ * direction, or id has no border that way (it is at the area's edge). */
 int layout_resize(struct layout *l, struct rect area, int id, enum layout_dir dir, int cells);
 
 /* Exchanges the places of panes a and b. 0, or -1 if either is not there. */

@@ -116,11 +116,35 @@ static void on_attached(struct sbx_exec *x, void *arg, const struct msg_attached
 	p->attempt = 0;
 	/* A repaint follows: it draws on a terminal in its default state. */
 	if (a->screen_bytes) {
+		p->npending = 0; /* what came before is part of what is repainted */
 		vtfeed_reset(&p->feed);
 		vterm_screen_reset(p->vs, 1);
 		termmodes_clear(&p->modes);
 	}
 	damage_all(p);
+}
+
+void pane_flush(struct pane *p)
+{
+	size_t cut, n;
+	char *kept;
+
+	if (p->npending == 0)
+		return;
+	cut = vtfeed_cut(p->pending, p->npending, (size_t)p->rows + PANE_SCROLLBACK,
+			 (size_t)p->cols);
+	if (cut) {
+		/* Its text scrolls off before what follows is done: only what
+		 * outlasts it (colours, modes, title) is applied. */
+		kept = vtfeed_lasting(p->pending, cut, &n);
+		vtfeed_reset(&p->feed);
+		if (n)
+			vtfeed_write(&p->feed, p->vt, kept, n);
+		free(kept);
+	}
+	vtfeed_write(&p->feed, p->vt, p->pending + cut, p->npending - cut);
+	p->npending = 0;
+	vterm_screen_flush_damage(p->vs);
 }
 
 static void on_output(struct sbx_exec *x, void *arg, enum frame_kind kind, const uint8_t *data,
@@ -132,8 +156,16 @@ static void on_output(struct sbx_exec *x, void *arg, enum frame_kind kind, const
 	if (kind != FRAME_STDOUT && kind != FRAME_SCREEN && kind != FRAME_STDERR)
 		return;
 	termmodes_feed(&p->modes, data, len);
-	vtfeed_write(&p->feed, p->vt, data, len);
-	vterm_screen_flush_damage(p->vs);
+	if (p->npending + len > p->pending_cap) {
+		p->pending_cap = p->npending + len > 2 * PANE_BATCH ? p->npending + len : 2 * PANE_BATCH;
+		p->pending = xrealloc(p->pending, p->pending_cap);
+	}
+	memcpy(p->pending + p->npending, data, len);
+	p->npending += len;
+	if (p->npending >= PANE_BATCH)
+		pane_flush(p);
+	else if (p->ops->damaged)
+		p->ops->damaged(p, p->arg); /* a frame soon takes it */
 }
 
 static void on_exited(struct sbx_exec *x, void *arg, const struct msg_exited *e)
@@ -359,6 +391,7 @@ void pane_free(struct pane *p)
 		sbx_conn_close(p->conn); /* the session goes on: a silent detach */
 	vterm_free(p->vt);
 	vtfeed_free(&p->feed);
+	free(p->pending);
 	for (char **a = p->argv; a && *a; a++)
 		free(*a);
 	free(p->argv);
@@ -418,6 +451,7 @@ void pane_resize(struct pane *p, int rows, int cols)
 		cols = 1;
 	if (rows == p->rows && cols == p->cols)
 		return;
+	pane_flush(p); /* what came before was written at the old size */
 	p->rows = rows, p->cols = cols;
 	vterm_set_size(p->vt, rows, cols);
 	vterm_screen_flush_damage(p->vs);

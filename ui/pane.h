@@ -54,6 +54,11 @@ struct pane {
 	VTerm *vt;
 	VTermScreen *vs;
 	struct vtfeed feed;
+	/* Output not yet in the terminal: taken at the next frame, or once
+	 * PANE_BATCH is waiting, so that text a flood scrolls away at once
+	 * is skipped rather than drawn into libvterm line by line. */
+	char *pending;
+	size_t npending, pending_cap;
 	struct termmodes modes;  /* what libvterm does not report: cursor keys, paste, mouse */
 	int rows, cols;
 	VTermPos cursor;
@@ -88,6 +93,12 @@ void pane_key(struct pane *p, const unsigned char *data, size_t len);
 void pane_paste(struct pane *p, const char *text, size_t len);
 void pane_resize(struct pane *p, int rows, int cols);
 void pane_signal(struct pane *p, int signo);
+#define PANE_BATCH (256 * 1024)
+/* Lines kept above the screen, a flood's that would scroll away sooner
+ * are never drawn into the terminal. */
+#define PANE_SCROLLBACK 0
+/* The output waiting goes into the terminal (before a frame is drawn). */
+void pane_flush(struct pane *p);
 /* Nothing to draw from here on. */
 void pane_clear_damage(struct pane *p);
 /* "running", "exited 3", "reconnecting: ...". */

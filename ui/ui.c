@@ -273,6 +273,8 @@ static void frame_draw(struct ui *u)
 			if (lp[i].r.w > 0 && lp[i].r.x + lp[i].r.w < u->cols)
 				mvvline(lp[i].r.y, lp[i].r.x + lp[i].r.w, ACS_VLINE, lp[i].r.h);
 	}
+	for (size_t i = 0; i < u->npanes; i++)
+		pane_flush(u->panes[i]);
 	for (size_t i = 0; i < n; i++) {
 		struct pane *p = pane_by_id(u, lp[i].id);
 		struct rect r = lp[i].r;

@@ -537,67 +537,14 @@ char *screen_snapshot(struct screen *s, size_t *len)
 	return b.p;
 }
 
-/* 1 for a CSI whose effect outlives the text around it: SGR, the scroll
- * region, and modes (set, reset; private or not). */
-static int csi_lasting(const char *seq, size_t n)
-{
-	char final = seq[n - 1];
-
-	return final == 'm' || final == 'r' || final == 'h' || final == 'l';
-}
-
-/* The lasting sequences of p, in order, into out (see screen_skip). */
-static void skip_filter(const unsigned char *p, size_t n, struct buf *out)
-{
-	size_t i = 0, start;
-
-	while (i < n) {
-		const unsigned char *esc = memchr(p + i, 0x1b, n - i);
-
-		if (esc == NULL || (size_t)(esc - p) + 1 >= n)
-			return;
-		start = (size_t)(esc - p);
-		i = start + 2;
-		switch (p[start + 1]) {
-		case '[': /* parameters, intermediates, then a final byte */
-			while (i < n && (p[i] < 0x40 || p[i] > 0x7e) && p[i] >= 0x20)
-				i++;
-			if (i < n && p[i] >= 0x40 && i - start < 64 &&
-			    csi_lasting((const char *)p + start, i - start + 1))
-				buf_add(out, p + start, i - start + 1);
-			i++;
-			break;
-		case ']': /* OSC: a title, up to BEL or ST */
-			while (i < n && p[i] != 0x07 && p[i] != 0x1b)
-				i++;
-			if (i < n && i - start < VTFEED_OSC_MAX) {
-				buf_add(out, p + start, i - start);
-				buf_add(out, "\a", 1);
-			}
-			i += i + 1 < n && p[i] == 0x1b ? 2 : 1;
-			break;
-		case '(': case ')': case '*': case '+': /* charsets */
-			if (i < n)
-				buf_add(out, p + start, 3);
-			i++;
-			break;
-		case '=': case '>': case 'c': /* keypad modes, reset */
-			buf_add(out, p + start, 2);
-			break;
-		default:
-			break;
-		}
-	}
-}
-
 void screen_skip(struct screen *s, const void *data, size_t len)
 {
-	struct buf kept = {0};
+	size_t n;
+	char *kept = vtfeed_lasting(data, len, &n);
 
 	/* What was held belongs to text that is skipped. */
 	vtfeed_reset(&s->feed);
-	skip_filter(data, len, &kept);
-	if (kept.len)
-		screen_feed(s, kept.p, kept.len);
-	free(kept.p);
+	if (n)
+		screen_feed(s, kept, n);
+	free(kept);
 }

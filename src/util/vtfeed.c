@@ -128,3 +128,86 @@ void vtfeed_free(struct vtfeed *f)
 {
 	vtfeed_reset(f);
 }
+
+/* 1 for a CSI whose effect outlives the text around it: SGR, the scroll
+ * region, and modes (set, reset; private or not). */
+static int csi_lasting(const char *seq, size_t n)
+{
+	char final = seq[n - 1];
+
+	return final == 'm' || final == 'r' || final == 'h' || final == 'l';
+}
+
+/* The lasting sequences of p, in order, into out (see vtfeed_lasting). */
+static void skip_filter(const unsigned char *p, size_t n, struct vtfeed *out)
+{
+	size_t i = 0, start;
+
+	while (i < n) {
+		const unsigned char *esc = memchr(p + i, 0x1b, n - i);
+
+		if (esc == NULL || (size_t)(esc - p) + 1 >= n)
+			return;
+		start = (size_t)(esc - p);
+		i = start + 2;
+		switch (p[start + 1]) {
+		case '[': /* parameters, intermediates, then a final byte */
+			while (i < n && (p[i] < 0x40 || p[i] > 0x7e) && p[i] >= 0x20)
+				i++;
+			if (i < n && p[i] >= 0x40 && i - start < 64 &&
+			    csi_lasting((const char *)p + start, i - start + 1))
+				hold(out, (const char *)p + start, i - start + 1);
+			i++;
+			break;
+		case ']': /* OSC: a title, up to BEL or ST */
+			while (i < n && p[i] != 0x07 && p[i] != 0x1b)
+				i++;
+			if (i < n && i - start < VTFEED_OSC_MAX) {
+				hold(out, (const char *)p + start, i - start);
+				hold(out, (const char *)"\a", 1);
+			}
+			i += i + 1 < n && p[i] == 0x1b ? 2 : 1;
+			break;
+		case '(': case ')': case '*': case '+': /* charsets */
+			if (i < n)
+				hold(out, (const char *)p + start, 3);
+			i++;
+			break;
+		case '=': case '>': case 'c': /* keypad modes, reset */
+			hold(out, (const char *)p + start, 2);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+
+char *vtfeed_lasting(const void *data, size_t len, size_t *outlen)
+{
+	struct vtfeed kept = {0};
+
+	skip_filter(data, len, &kept);
+	*outlen = kept.len;
+	return kept.held;
+}
+
+size_t vtfeed_cut(const char *p, size_t n, size_t lines, size_t cols)
+{
+	size_t since = 0, want = lines + 1;
+	const char *nl;
+
+	if (cols == 0)
+		cols = 80;
+	/* From the end: each line feed closes a line of `since` bytes. */
+	while (n && (nl = memrchr(p, '\n', n))) {
+		size_t line = since + (size_t)(p + n - nl - 1), rows = 1 + line / cols;
+
+		if (rows >= want)
+			return (size_t)(nl - p) + 1;
+		want -= rows;
+		since = 0;
+		n = (size_t)(nl - p);
+	}
+	return 0;
+}

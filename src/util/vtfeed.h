@@ -28,4 +28,15 @@ void vtfeed_write(struct vtfeed *f, VTerm *vt, const void *data, size_t len);
 void vtfeed_reset(struct vtfeed *f);
 void vtfeed_free(struct vtfeed *f);
 
+/* The sequences of data whose effect outlasts the text around them (SGR,
+ * modes, the scroll region, charsets, titles, keypad, reset), in order:
+ * what to apply of output whose text is known to scroll away (malloc'd,
+ * *outlen bytes; NULL when none). */
+char *vtfeed_lasting(const void *data, size_t len, size_t *outlen);
+/* Where in p[0..n) the text that stays on a screen begins: after the line
+ * feed that leaves `lines` lines to come, a line longer than cols counting
+ * as the rows it wraps to (escapes counted as text: an over-estimate). 0
+ * when there are not that many lines. */
+size_t vtfeed_cut(const char *p, size_t n, size_t lines, size_t cols);
+
 #endif

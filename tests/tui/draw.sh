@@ -421,7 +421,7 @@ case_full wide "CJK and emoji, two cells each; one that does not fit wraps" "$T/
 bytes narrow "a\xf0\x9f\xa5\xba\xf0\x9f\xa7\x91b|\r\n"
 drawn narrow tmux-256color 30x100 "$T/narrow.in" 30 100
 check "an emoji libvterm finds narrow (U+1F97A, U+1F9D1) is U+FFFD, one cell" "a$(printf '\xef\xbf\xbd\xef\xbf\xbd')b|" \
-	"$(python3 "$T/cells.py" text "$T/narrow.mine" 30 100 | head -n1)"
+	"$(python3 "$T/cells.py" text "$T/narrow.mine" 30 100 | sed -n 1p)"
 
 # --- Combining marks.
 bytes comb "cafe\xcc\x81 e\xcc\x81 a\xcc\x88\xcc\x84 n\xcc\x83o \033[1;35mu\xcc\x88ber\033[0m | x\xcc\xb6y\r\n\

@@ -25,6 +25,8 @@ static void dump(const struct config *c, char *buf, size_t len)
 		ADD("%s%02x", i ? "," : "", c->detach.v[i]);
 	if (c->detach_keys)
 		ADD("(%s)", c->detach_keys);
+	if (c->ui_prefix)
+		ADD(" ui-prefix=%s", c->ui_prefix);
 	for (size_t i = 0; i < c->nsandboxes; i++) {
 		const struct config_sandbox *s = &c->sandboxes[i];
 		ADD(" [%s:%d %s token=%s ca=%s]", s->name, s->line, s->url,
@@ -70,6 +72,7 @@ static const struct good_row good_rows[] = {
 	{"no newline at the end", "[a]\nurl = unix:/a", NODEFAULTS " [a:1 unix:/a token=- ca=-]"},
 	{"# inside a value is kept", "[a]\nurl = ws://h:1/#x\n", NODEFAULTS " [a:1 ws://h:1/#x token=- ca=-]"},
 	{"a detach key that is #", "detach-keys = ctrl-a,#\n", "keepalive=0 detach=01,23(ctrl-a,#)"},
+	{"the ui's prefix", "ui-prefix = ctrl-g\n", "keepalive=0 detach=1d ui-prefix=ctrl-g"},
 	{"blanks inside a path are kept", "[a]\nurl = unix:/a\ntoken-file = /my dir/t \n",
 	 NODEFAULTS " [a:1 unix:/a token=/my dir/t ca=-]"},
 	{"~ alone is $HOME", "[a]\nurl = unix:/a\nca-file = ~\n", NODEFAULTS " [a:1 unix:/a token=- ca=" HOME "]"},
@@ -116,7 +119,7 @@ static const struct bad_row bad_rows[] = {
 	{"an unknown key in a section", "[box1]\nurl = unix:/a\nuri = x\n", NULL, 3,
 	 "unknown key \"uri\" in [box1] (keys: url, token-file, ca-file)"},
 	{"an unknown default key", "colour = yes\n", NULL, 1,
-	 "unknown key \"colour\" before any [section] (client defaults: keepalive, detach-keys)"},
+	 "unknown key \"colour\" before any [section] (client defaults: keepalive, detach-keys, ui-prefix)"},
 	{"a default inside a section", "[a]\nurl = unix:/a\nkeepalive = 3\n", NULL, 3,
 	 "keepalive is a client default, not a key of [a]: put it before the first [section]"},
 	{"a sandbox key before any section", "url = unix:/a\n", NULL, 1,
@@ -162,6 +165,10 @@ static const struct bad_row bad_rows[] = {
 	 "detach keys \"ctrl-1\": unknown key \"ctrl-1\" (use ctrl-a..ctrl-z"},
 	{"detach keys with an empty key", "detach-keys = a,,b\n", NULL, 1, "detach keys \"a,,b\": an empty key"},
 	{"detach keys twice", "detach-keys = a\ndetach-keys = b\n", NULL, 2, "detach-keys given twice"},
+	{"a ui prefix of two keys", "ui-prefix = ctrl-a,ctrl-b\n", NULL, 1,
+	 "ui-prefix \"ctrl-a,ctrl-b\": give one key, such as ctrl-a"},
+	{"a bad ui prefix", "ui-prefix = ctrl-1\n", NULL, 1, "ui-prefix: detach keys \"ctrl-1\": unknown key"},
+	{"ui prefix twice", "ui-prefix = a\nui-prefix = b\n", NULL, 2, "ui-prefix given twice"},
 	{"a relative token file", "[a]\nurl = unix:/a\ntoken-file = box.token\n", NULL, 3,
 	 "token-file \"box.token\" in [a]: give an absolute path or one starting with ~/"},
 	{"~user", "[a]\nurl = unix:/a\nca-file = ~bob/ca.pem\n", NULL, 3, "~USER is not supported"},
