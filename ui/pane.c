@@ -74,7 +74,19 @@ static int on_termprop(VTermProp prop, VTermValue *val, void *user)
 		damage_add(p, (VTermRect){0, 0, 0, 0});
 	} else if (prop == VTERM_PROP_CURSORVISIBLE) {
 		p->cursor_visible = val->boolean;
+	} else if (prop == VTERM_PROP_CURSORSHAPE) {
+		p->cursor_shape = val->number;
+	} else if (prop == VTERM_PROP_CURSORBLINK) {
+		p->cursor_blink = val->boolean;
 	}
+	return 1;
+}
+
+static int on_pushline(int cols, const VTermScreenCell *cells, void *user)
+{
+	struct pane *p = user;
+
+	history_cells(&p->history, cols, cells);
 	return 1;
 }
 
@@ -82,6 +94,7 @@ static const VTermScreenCallbacks screen_cbs = {
 	.damage = on_damage,
 	.movecursor = on_movecursor,
 	.settermprop = on_termprop,
+	.sb_pushline = on_pushline,
 };
 
 /* Answers to the program's queries (where is the cursor, what are you),
@@ -136,6 +149,7 @@ void pane_flush(struct pane *p)
 	if (cut) {
 		/* Its text scrolls off before what follows is done: only what
 		 * outlasts it (colours, modes, title) is applied. */
+		history_raw(&p->history, p->pending, cut);
 		kept = vtfeed_lasting(p->pending, cut, &n);
 		vtfeed_reset(&p->feed);
 		if (n)
@@ -392,6 +406,7 @@ void pane_free(struct pane *p)
 	vterm_free(p->vt);
 	vtfeed_free(&p->feed);
 	free(p->pending);
+	history_free(&p->history);
 	for (char **a = p->argv; a && *a; a++)
 		free(*a);
 	free(p->argv);

@@ -15,6 +15,7 @@
 #include <libwebsockets.h>
 #include <vterm.h>
 
+#include "history.h"
 #include "termmodes.h"
 #include "vtfeed.h"
 
@@ -64,6 +65,9 @@ struct pane {
 	VTermPos cursor;
 	int cursor_visible;
 	char *title;             /* the program's, or NULL */
+	int cursor_shape;        /* VTERM_PROP_CURSORSHAPE_*: 0 not set */
+	int cursor_blink;
+	struct history history;  /* lines scrolled off its top, for copy mode */
 	/* The damage since the last draw, in the pane's cells. */
 	int damaged;
 	VTermRect damage;

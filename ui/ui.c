@@ -10,6 +10,8 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "b64.h"
+#include "copy.h"
 #include "draw.h"
 #include "layout.h"
 #include "pane.h"
@@ -49,7 +51,26 @@ struct ui {
 	/* A key split over two reads (an escape sequence). */
 	unsigned char pend[16];
 	size_t npend;
+	struct copy copy;   /* copy mode of the focused pane */
+	int pasting;        /* between our terminal's paste brackets */
+	int shape_out;      /* the cursor shape our terminal was last told */
 };
+
+/* Our terminal, while the UI runs: mouse clicks and drags (SGR), and
+ * pastes bracketed, so that we can tell them from typing. */
+#define OUTER_MODES_ON "\033[?1002h\033[?1006h\033[?2004h"
+#define OUTER_MODES_OFF "\033[?1002l\033[?1006l\033[?2004l\033[0 q"
+
+static void outer_write(const char *s, size_t n)
+{
+	fflush(stdout);
+	while (n) {
+		ssize_t w = write(1, s, n);
+		if (w <= 0)
+			return;
+		s += w, n -= (size_t)w;
+	}
+}
 
 static const char help_text[] =
 	"  arrows, o   focus the pane that way, the next one\n"
@@ -62,6 +83,7 @@ static const char help_text[] =
 	"  b           broadcast: type into every pane at once, on/off\n"
 	"  x           close the pane (its session goes on: sbx ps)\n"
 	"  X           kill the pane's process (SIGKILL)\n"
+	"  [           copy mode: arrows, PgUp PgDn, / n N search, Enter copies\n"
 	"  d           detach: every session goes on; sbx ui --resume\n"
 	"  ?           this help\n"
 	"  PREFIX      the prefix key itself, to the pane\n";
@@ -203,7 +225,9 @@ static void status_draw(struct ui *u)
 	struct pane *f = pane_by_id(u, u->focus);
 	char line[600];
 
-	if (u->message[0])
+	if (u->copy.on)
+		snprintf(line, sizeof line, " %s", u->copy.status);
+	else if (u->message[0])
 		snprintf(line, sizeof line, " %s", u->message);
 	else
 		snprintf(line, sizeof line, " sbx ui | %zu pane%s | %s%s | broadcast %s | %s%s ? help",
@@ -259,6 +283,23 @@ static void picker_draw(struct ui *u)
 	box_draw(u, "new pane on: (arrows, Enter; Esc to cancel)", text, u->pick + 1);
 }
 
+/* The focused pane's cursor shape on our terminal (DECSCUSR): block,
+ * underline or bar, blinking or not; 0 for our terminal's own. */
+static void cursor_shape(struct ui *u, const struct pane *f)
+{
+	int shape = 0;
+	char seq[16];
+
+	if (f && f->cursor_shape)
+		shape = 2 * (f->cursor_shape == VTERM_PROP_CURSORSHAPE_UNDERLINE ? 2
+			     : f->cursor_shape == VTERM_PROP_CURSORSHAPE_BAR_LEFT ? 3 : 1) -
+			!!f->cursor_blink;
+	if (shape == u->shape_out)
+		return;
+	u->shape_out = shape;
+	outer_write(seq, (size_t)snprintf(seq, sizeof seq, "\033[%d q", shape));
+}
+
 static void frame_draw(struct ui *u)
 {
 	struct layout_pane lp[MAX_PANES];
@@ -283,7 +324,9 @@ static void frame_draw(struct ui *u)
 		if (p == NULL || r.h < 2 || r.w < 1)
 			continue;
 		frame_title(u, p, r);
-		if (u->relayout || p->damaged)
+		if (u->copy.on && p->id == u->focus)
+			copy_draw(&u->copy, in);
+		else if (u->relayout || p->damaged)
 			draw_screen(p->vs, in, u->relayout ? NULL : &p->damage);
 		pane_clear_damage(p);
 		if (p->id == u->focus)
@@ -299,14 +342,15 @@ static void frame_draw(struct ui *u)
 		picker_draw(u);
 	}
 	u->relayout = 0;
-	if (f && f->cursor_visible && u->overlay == OVERLAY_NONE && f->cursor.row < fr.h - 1 &&
-	    f->cursor.col < fr.w) {
+	if (f && f->cursor_visible && u->overlay == OVERLAY_NONE && !u->copy.on &&
+	    f->cursor.row < fr.h - 1 && f->cursor.col < fr.w) {
 		curs_set(1);
 		move(fr.y + 1 + f->cursor.row, fr.x + f->cursor.col);
 	} else {
 		curs_set(0);
 	}
 	refresh();
+	cursor_shape(u, f);
 }
 
 static void frame_fire(lws_sorted_usec_list_t *sul)
@@ -458,6 +502,12 @@ static void command_key(struct ui *u, const unsigned char *k, size_t n)
 	case '?':
 		u->overlay = OVERLAY_HELP;
 		break;
+	case '[':
+		if (f) {
+			copy_enter(&u->copy, f);
+			u->relayout = 1;
+		}
+		break;
 	default:
 		snprintf(u->message, sizeof u->message, "%s %c: no such key (%s ? lists them)",
 			 u->o->prefix_name, k[0] >= 0x20 && k[0] < 0x7f ? k[0] : '?',
@@ -523,11 +573,116 @@ static void keys_send(struct ui *u, const unsigned char *k, size_t n)
 		pane_key(u->panes[i], k, n);
 }
 
+/* A paste, as it is: bracketed for the programs that asked. */
+static void paste_send(struct ui *u, const void *data, size_t n, const char *bracket)
+{
+	struct pane *f = pane_by_id(u, u->focus);
+
+	for (size_t i = 0; i < u->npanes; i++) {
+		struct pane *p = u->panes[i];
+
+		if (p != f && !u->broadcast)
+			continue;
+		if (bracket && (p->modes.set & TM_BRACKETED_PASTE))
+			pane_type(p, bracket, strlen(bracket));
+		else if (!bracket)
+			pane_type(p, data, n);
+	}
+}
+
+static void copy_yank(struct ui *u, char *line)
+{
+	char *b = b64_encode(line, strlen(line));
+
+	/* OSC 52: the outer terminal (or tmux, with set-clipboard) keeps it. */
+	outer_write("\033]52;c;", 7);
+	outer_write(b, strlen(b));
+	outer_write("\a", 1);
+	snprintf(u->message, sizeof u->message, "copied: %.100s", line);
+	free(b);
+	free(line);
+}
+
+/* A mouse event from our terminal (SGR: CSI < b ; x ; y M, m on release):
+ * a click focuses the pane under it; in the focused pane it goes to a
+ * program that asked for the mouse, in the pane's own coordinates. */
+static void mouse_event(struct ui *u, const unsigned char *k, size_t n)
+{
+	struct layout_pane lp[MAX_PANES];
+	size_t np = layout_now(u, lp);
+	struct pane *p = NULL;
+	struct rect r = {0};
+	int b, x, y, row, col;
+	char fin, seq[32], text[16];
+
+	if (n >= sizeof text || (memcpy(text, k, n), text[n] = '\0',
+				 sscanf(text + 3, "%d;%d;%d%c", &b, &x, &y, &fin)) != 4)
+		return;
+	x--, y--;
+	for (size_t i = 0; i < np; i++)
+		if (y >= lp[i].r.y && y < lp[i].r.y + lp[i].r.h && x >= lp[i].r.x &&
+		    x < lp[i].r.x + lp[i].r.w)
+			p = pane_by_id(u, lp[i].id), r = lp[i].r;
+	if (p == NULL)
+		return;
+	if (p->id != u->focus) {
+		if (fin == 'M' && (b & ~3) == 0) {
+			if (u->copy.on)
+				copy_leave(&u->copy);
+			u->focus = p->id;
+			u->zoomed = 0;
+			u->relayout = 1;
+			frame_want(u);
+		}
+		return;
+	}
+	row = y - (r.y + 1), col = x - r.x;
+	if (row < 0 || !(p->modes.set & (TM_MOUSE_X10 | TM_MOUSE_CLICK | TM_MOUSE_DRAG | TM_MOUSE_MOVE)))
+		return;
+	if ((b & 32) && !(p->modes.set & (TM_MOUSE_DRAG | TM_MOUSE_MOVE)))
+		return; /* motion, which it did not ask for */
+	if (p->modes.set & TM_MOUSE_SGR)
+		n = (size_t)snprintf(seq, sizeof seq, "\033[<%d;%d;%d%c", b, col + 1, row + 1, fin);
+	else if (col < 223 && row < 223)
+		n = (size_t)snprintf(seq, sizeof seq, "\033[M%c%c%c", 32 + (fin == 'm' ? 3 : b),
+				     33 + col, 33 + row);
+	else
+		return;
+	pane_type(p, seq, n);
+}
+
+/* The length of the paste's end (CSI 201~) at the end of buf that may be
+ * cut off by the read: kept for the next one. */
+static size_t paste_tail(const unsigned char *buf, size_t n)
+{
+	static const char end[] = "\033[201~";
+
+	for (size_t k = n < 5 ? n : 5; k > 0; k--)
+		if (memcmp(buf + n - k, end, k) == 0)
+			return k;
+	return 0;
+}
+
 static void keys_feed(struct ui *u, const unsigned char *buf, size_t n)
 {
 	size_t at = 0, from = 0, len;
+	char *yank;
 
 	while (at < n) {
+		if (u->pasting) {
+			const unsigned char *end = memmem(buf + at, n - at, "\033[201~", 6);
+			size_t upto = end ? (size_t)(end - buf) : n - paste_tail(buf + at, n - at);
+
+			paste_send(u, buf + at, upto - at, NULL);
+			if (end == NULL) {
+				from = at = upto;
+				break;
+			}
+			paste_send(u, NULL, 0, "\033[201~");
+			u->pasting = 0;
+			from = at = upto + 6;
+			continue;
+		}
 		len = key_len(buf + at, n - at);
 		if (len == 0) {
 			/* A sequence cut by the read: a lone ESC is a key too. */
@@ -536,7 +691,30 @@ static void keys_feed(struct ui *u, const unsigned char *buf, size_t n)
 			else
 				break;
 		}
-		if (u->overlay != OVERLAY_NONE || u->armed || buf[at] == u->o->prefix) {
+		if (len == 6 && memcmp(buf + at, "\033[200~", 6) == 0) {
+			keys_send(u, buf + from, at - from);
+			paste_send(u, NULL, 0, "\033[200~");
+			u->pasting = 1;
+			from = at = at + 6;
+			continue;
+		}
+		if (len > 3 && buf[at] == 0x1b && buf[at + 1] == '[' && buf[at + 2] == '<') {
+			keys_send(u, buf + from, at - from);
+			mouse_event(u, buf + at, len);
+			from = at = at + len;
+			continue;
+		}
+		if (u->copy.on) {
+			keys_send(u, buf + from, at - from);
+			if (!copy_key(&u->copy, buf + at, len, &yank)) {
+				copy_leave(&u->copy);
+				u->relayout = 1;
+				if (yank)
+					copy_yank(u, yank);
+			}
+			frame_want(u);
+			from = at + len;
+		} else if (u->overlay != OVERLAY_NONE || u->armed || buf[at] == u->o->prefix) {
 			keys_send(u, buf + from, at - from);
 			u->message[0] = '\0';
 			if (u->overlay != OVERLAY_NONE)
@@ -665,6 +843,8 @@ static int screen_start(struct ui *u)
 	intrflush(stdscr, FALSE);
 	draw_init();
 	u->rows = LINES, u->cols = COLS;
+	refresh();
+	outer_write(OUTER_MODES_ON, strlen(OUTER_MODES_ON));
 	return 0;
 }
 
@@ -723,6 +903,9 @@ int ui_run(const struct ui_opts *o)
 		unlink(o->state_file);
 	lws_sul_cancel(&u.frame_sul);
 	lws_sul_cancel(&u.prefix_sul);
+	if (u.copy.on)
+		copy_leave(&u.copy);
+	outer_write(OUTER_MODES_OFF, strlen(OUTER_MODES_OFF));
 	endwin();
 	for (size_t i = 0; i < u.npanes; i++)
 		pane_free(u.panes[i]);
