@@ -53,7 +53,7 @@ _sbx_takes_arg()
 {
 	case $1 in
 	--token-file | --ca-file | --keepalive | --mount | --workdir | --user | --env | --env-file | --timeout | --kill-grace | \
-		--output-limit | --detach-keys | --reconnect | --session | --record | \
+		--output-limit | --detach-keys | --reconnect | --session | --record | --prefix | \
 		--stdin-file | --stdin-data | --rlimit | --rows | --cols | --parallel | --color)
 		return 0
 		;;
@@ -179,6 +179,43 @@ _sbx_tail()
 	elif ((dd)); then
 		_sbx_add "" < <(_sbx_paths "$cur")
 		files=1
+	elif _sbx_value; then
+		:
+	elif [[ $cur == -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
+	else
+		_sbx_targets "$cur" many
+		[[ $cur == unix:* || $cur == *,unix:* ]] && files=1
+	fi
+}
+
+# sbx ui [OPTIONS] [TARGET...] | --tail TARGET... -- CMD | --resume:
+# options and targets up to the "--", then CMD and its arguments.
+# --session takes TARGET:N: a sandbox's name, then the session's number.
+_sbx_ui()
+{
+	local opts="--all --tail --session --resume --prefix --token-file --ca-file --help -h" i w dd=0
+	for ((i = 2; i < n - 1; i++)); do
+		w=${_sbx_words[i]}
+		if [[ $w == -- ]]; then
+			dd=$i
+			break
+		fi
+		_sbx_takes_arg "$w" && ((i++))
+	done
+	if ((dd && dd == n - 2)); then
+		mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+	elif ((dd)); then
+		_sbx_add "" < <(_sbx_paths "$cur")
+		files=1
+	elif [[ $prev == --session || $cur == --session=* ]]; then
+		# TARGET, then ":" and a number that only 'sbx ps' knows
+		local pfx="" val=$cur
+		[[ $prev == --session ]] || pfx=--session= val=${cur#*=}
+		[[ $val == *:* ]] ||
+			_sbx_add "$pfx" < <(compgen -S : -W "$(sbx --list-targets 2>/dev/null | grep -v '^@')" -- "$val")
+	elif [[ $prev == --prefix || $cur == --prefix=* ]]; then
+		: # one KEY: nothing to offer
 	elif _sbx_value; then
 		:
 	elif [[ $cur == -* ]]; then
@@ -331,7 +368,7 @@ _sbx()
 {
 	local -a _sbx_words
 	local _sbx_cur cur prev cmd opts i n w target="" ti=0 ncmd=0 files="" session="" all=""
-	local commands="exec shell attach ps kill up ls down tail grep help"
+	local commands="exec shell attach ps kill up ls down tail grep ui help"
 	local top_opts="--help -h --version -V --list-commands --list-targets"
 	# sbx exec and sbx shell share one option table; sbx attach has its own.
 	local exec_opts="--interactive -i --tty -t --rows --cols --stdin-file --stdin-data --user -u --workdir -w --env -e
@@ -354,7 +391,7 @@ _sbx()
 	cmd=${_sbx_words[1]}
 	case $cmd in
 	help | -h | --help)
-		((n == 3)) && mapfile -t COMPREPLY < <(compgen -W "exec shell attach ps kill up ls down tail grep" -- "$cur")
+		((n == 3)) && mapfile -t COMPREPLY < <(compgen -W "exec shell attach ps kill up ls down tail grep ui" -- "$cur")
 		return 0
 		;;
 	ps | kill)
@@ -374,6 +411,11 @@ _sbx()
 		;;
 	grep)
 		_sbx_grep
+		_sbx_finish
+		return 0
+		;;
+	ui)
+		_sbx_ui
 		_sbx_finish
 		return 0
 		;;

@@ -140,7 +140,7 @@ function __sbx_rlimits
         rtprio=\t'Real-time priority' rttime=\t'Real-time CPU time without blocking (microseconds)'
 end
 
-set -l cmds exec shell attach ps kill up ls down tail grep help
+set -l cmds exec shell attach ps kill up ls down tail grep ui help
 complete -c sbx -f
 
 # sbx [--help|--version|--list-commands] COMMAND
@@ -154,6 +154,7 @@ complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a ls -d 'List local 
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a down -d 'Stop local sandboxes; their disks are kept'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a tail -d 'Run CMD on every TARGET at once and merge its output, line by line'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a grep -d 'Search files on every TARGET at once: SANDBOX:PATH[:LINE]:TEXT'
+complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a ui -d 'Panes of live terminals on many sandboxes in one terminal'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -a help -d 'Show the commands, or the options of one'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -s h -l help -d 'Show the commands'
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -s V -l version -d 'Show the version'
@@ -161,7 +162,7 @@ complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -l list-commands -d '
 complete -c sbx -n "not __fish_seen_subcommand_from $cmds" -l list-targets -d 'List the names a TARGET may be'
 
 # sbx help COMMAND
-complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from exec shell attach ps kill up ls down tail grep' -a 'exec shell attach ps kill up ls down tail grep'
+complete -c sbx -n '__fish_seen_subcommand_from help; and not __fish_seen_subcommand_from exec shell attach ps kill up ls down tail grep ui' -a 'exec shell attach ps kill up ls down tail grep ui'
 
 # Local sandboxes (sbx up): NAME.state and NAME.d in RUNDIR.
 function __sbx_local_names
@@ -245,22 +246,23 @@ complete -c sbx -n __sbx_needs_cmd -a '(__fish_complete_command)'
 complete -c sbx -n __sbx_after_cmd -F
 
 # sbx tail [OPTIONS] TARGET... -- CMD [ARG...]: options and targets up to
-# the "--", then CMD and its arguments.
+# the "--", then CMD and its arguments (also for sbx ui --tail).
 function __sbx_tail_before_dd
     __sbx_is tail; or return 1
     not contains -- -- (commandline -opc)[3..-1]
 end
 
-# The word right after the "--" (CMD), or one after it (its arguments).
+# The word right after the "--" (CMD), or one after it (its arguments):
+# of sbx tail, or of sbx ui --tail.
 function __sbx_tail_cmd
-    __sbx_is tail; or return 1
+    __sbx_is tail ui; or return 1
     set -l args (commandline -opc)[3..-1]
     set -l i (contains -i -- -- $args); or return 1
     test $i -eq (count $args)
 end
 
 function __sbx_tail_args
-    __sbx_is tail; or return 1
+    __sbx_is tail ui; or return 1
     set -l args (commandline -opc)[3..-1]
     set -l i (contains -i -- -- $args); or return 1
     test $i -lt (count $args)
@@ -283,6 +285,31 @@ complete -c sbx -n __sbx_tail_before_dd -s h -l help -d 'Show this help'
 complete -c sbx -n __sbx_tail_before_dd -a '(__sbx_targets many)'
 complete -c sbx -n __sbx_tail_cmd -a '(__fish_complete_command)'
 complete -c sbx -n __sbx_tail_args -F
+
+# sbx ui [OPTIONS] [TARGET...] | --tail TARGET... -- CMD | --resume:
+# options and targets up to the "--" (then CMD, as for tail above).
+function __sbx_ui_before_dd
+    __sbx_is ui; or return 1
+    not contains -- -- (commandline -opc)[3..-1]
+end
+
+# --session TARGET:N: a sandbox's name and ":"; the number only sbx ps knows.
+function __sbx_session_spec
+    string match -q '*:*' -- (string replace -r -- '^--session=' '' (commandline -ct)); and return
+    for n in (sbx --list-targets 2>/dev/null)
+        string match -q '@*' -- $n; or printf '%s:\tsandbox\n' $n
+    end
+end
+
+complete -c sbx -n __sbx_ui_before_dd -l all -d 'A pane on every local sandbox (sbx ls), with the TARGETs given'
+complete -c sbx -n __sbx_ui_before_dd -l tail -d 'Read-only panes running the CMD after -- on each TARGET'
+complete -c sbx -n __sbx_ui_before_dd -l session -x -a '(__sbx_session_spec)' -d 'A pane on session N of TARGET (TARGET:N; sbx ps lists them)'
+complete -c sbx -n __sbx_ui_before_dd -l resume -d 'The panes and layout of the last detach'
+complete -c sbx -n __sbx_ui_before_dd -l prefix -x -d 'The key before the commands of sbx ui (default ctrl-a; config: ui-prefix)'
+complete -c sbx -n __sbx_ui_before_dd -l token-file -r -F -d 'Bearer token for the agents (else $SBX_TOKEN)'
+complete -c sbx -n __sbx_ui_before_dd -l ca-file -r -F -d 'Trust this PEM CA for wss:// (else the system CA store)'
+complete -c sbx -n __sbx_ui_before_dd -s h -l help -d 'Show this help'
+complete -c sbx -n __sbx_ui_before_dd -a '(__sbx_targets many)'
 
 # sbx grep [OPTIONS] PATTERN [PATH...] TARGET...: options anywhere; after
 # PATTERN (or -e), the TARGETs (the PATHs are the sandboxes').

@@ -272,7 +272,9 @@ static void on_ready(struct sbx_conn *c, void *arg)
 {
 	struct pane *p = arg;
 	const char *instance = sbx_conn_instance(c);
-	struct msg_attach a = {.session = p->session, .read_only = p->read_only};
+	/* Read-only is ours (no keys sent): the pane still sizes its terminal. */
+	struct msg_attach a = {.session = p->session, .rows = (uint16_t)p->rows,
+			       .cols = (uint16_t)p->cols};
 
 	if (p->session && p->instance[0] && strcmp(instance, p->instance) != 0) {
 		pane_fail(p, "the agent restarted: the session is gone with it");
@@ -283,8 +285,6 @@ static void on_ready(struct sbx_conn *c, void *arg)
 		session_begin(p);
 		return;
 	}
-	if (!p->read_only)
-		a.rows = (uint16_t)p->rows, a.cols = (uint16_t)p->cols;
 	/* Each attach repaints the screen: what a drop cost is drawn again,
 	 * exactly, whatever the ring still holds. */
 	p->x = sbx_exec_attach(c, &a, &exec_ops, p);
@@ -470,7 +470,7 @@ void pane_resize(struct pane *p, int rows, int cols)
 	p->rows = rows, p->cols = cols;
 	vterm_set_size(p->vt, rows, cols);
 	vterm_screen_flush_damage(p->vs);
-	if (p->x && !p->read_only && p->state == PANE_RUNNING)
+	if (p->x && p->state == PANE_RUNNING)
 		sbx_exec_resize(p->x, (uint16_t)rows, (uint16_t)cols);
 	damage_all(p);
 }

@@ -86,7 +86,7 @@ static const char help_text[] =
 	"  [           copy mode: arrows, PgUp PgDn, / n N search, Enter copies\n"
 	"  d           detach: every session goes on; sbx ui --resume\n"
 	"  ?           this help\n"
-	"  PREFIX      the prefix key itself, to the pane\n";
+	"  %-10s  the prefix key itself, to the pane\n";
 
 static struct pane *pane_by_id(struct ui *u, int id)
 {
@@ -174,10 +174,14 @@ static void pane_close(struct ui *u, int id)
 			u->npanes--;
 			break;
 		}
+	if (u->focus == id) {
+		int next = 0;
+		for (enum layout_dir d = LAYOUT_LEFT; d <= LAYOUT_DOWN && !next; d++)
+			next = layout_neighbour(u->layout, area_of(u), id, d);
+		u->focus = next ? next : u->npanes ? u->panes[0]->id : 0;
+	}
 	layout_remove(u->layout, id);
 	u->zoomed = 0;
-	if (u->focus == id)
-		u->focus = u->npanes ? u->panes[0]->id : 0;
 	if (u->npanes == 0)
 		sbx_client_stop(u->cl);
 	panes_fit(u);
@@ -212,8 +216,9 @@ static void frame_title(struct ui *u, struct pane *p, struct rect r)
 	int n;
 
 	pane_state_text(p, st, sizeof st);
-	n = snprintf(line, sizeof line, " %s: %s [%s]%s ", p->name, p->title ? p->title : p->command,
-		     st, focused && u->broadcast ? " BROADCAST" : "");
+	/* The state before the command: a narrow pane cuts the end. */
+	n = snprintf(line, sizeof line, " %s [%s]%s %s ", p->name, st,
+		     focused && u->broadcast ? " BROADCAST" : "", p->title ? p->title : p->command);
 	attrset(focused ? A_REVERSE | A_BOLD : A_REVERSE);
 	mvhline(r.y, r.x, ' ', r.w);
 	mvaddnstr(r.y, r.x, line, n < r.w ? n : r.w);
@@ -336,7 +341,7 @@ static void frame_draw(struct ui *u)
 	if (u->overlay == OVERLAY_HELP) {
 		char text[2048];
 
-		snprintf(text, sizeof text, help_text);
+		snprintf(text, sizeof text, help_text, u->o->prefix_name);
 		box_draw(u, "sbx ui: keys after the prefix (Esc or any key to close)", text, 0);
 	} else if (u->overlay == OVERLAY_PICKER) {
 		picker_draw(u);
@@ -408,6 +413,8 @@ static int pane_beside(struct ui *u, int step)
 
 static void detach(struct ui *u)
 {
+	if (u->npanes == 0)
+		return; /* the last one was closed: nothing to detach from */
 	u->detached = 1;
 	sbx_client_stop(u->cl);
 }
@@ -808,8 +815,14 @@ static void state_save(struct ui *u)
 	for (size_t i = 0; i < u->npanes; i++) {
 		struct pane *p = u->panes[i];
 
-		if (p->session && p->state != PANE_EXITED && p->state != PANE_FAILED)
-			fprintf(f, "pane %d %u %s %s\n", p->id, p->session, p->name, p->command);
+		/* One with no session left is not kept, nor its place. */
+		if (!p->session || p->state == PANE_EXITED || p->state == PANE_FAILED) {
+			layout_remove(u->layout, p->id);
+			continue;
+		}
+		if (1)
+			fprintf(f, "pane %d %u %d %s %s\n", p->id, p->session, p->read_only, p->name,
+				p->command);
 	}
 	text = layout_save(u->layout);
 	fprintf(f, "layout %s\nfocus %d\n", text ? text : "", u->focus);
@@ -859,7 +872,15 @@ int ui_run(const struct ui_opts *o)
 		fprintf(stderr, "sbx: ui needs a terminal (stdin and stdout)\n");
 		return 125;
 	}
-	u.cl = sbx_client_new(0, NULL);
+	unsigned flags = 0;
+
+	for (size_t i = 0; i < o->n; i++)
+		if (strncmp(o->targets[i].url, "wss://", 6) == 0)
+			flags = SBX_CLIENT_TLS;
+	/* A picked sandbox may want TLS too: with a CA file, be ready. */
+	if (o->ca_file)
+		flags = SBX_CLIENT_TLS;
+	u.cl = sbx_client_new(flags, o->ca_file);
 	if (u.cl == NULL) {
 		fprintf(stderr, "sbx: cannot start the event loop\n");
 		return 125;
@@ -870,8 +891,9 @@ int ui_run(const struct ui_opts *o)
 		s.token = o->targets[i].token;
 		s.session = o->targets[i].session;
 		s.command = o->targets[i].command;
-		s.argv = o->tail_argv;
 		s.read_only = s.linger = o->tail_argv != NULL;
+		s.read_only |= o->targets[i].read_only;
+		s.argv = o->tail_argv;
 		ids[i] = pane_add(&u, &s, o->targets[i].id)->id;
 	}
 	if (o->layout && (restored = layout_load(o->layout)) != NULL &&
@@ -899,8 +921,8 @@ int ui_run(const struct ui_opts *o)
 	sbx_client_run(u.cl);
 	if (u.detached)
 		state_save(&u);
-	else if (o->state_file)
-		unlink(o->state_file);
+	else if (o->state_file && o->resumed)
+		unlink(o->state_file); /* every pane it kept was closed */
 	lws_sul_cancel(&u.frame_sul);
 	lws_sul_cancel(&u.prefix_sul);
 	if (u.copy.on)

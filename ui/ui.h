@@ -19,6 +19,7 @@ struct ui_target {
 	char *url, *token;
 	uint32_t session;   /* attach to it; 0: a new one */
 	char *command;      /* what it runs, as the frame shows it; NULL: from the above */
+	int read_only;      /* a --tail pane's (restored) */
 };
 
 struct ui_opts {
@@ -27,7 +28,9 @@ struct ui_opts {
 	char **tail_argv;   /* --tail: read-only panes running this; NULL: shells */
 	unsigned char prefix; /* the prefix key's byte (ctrl-a: 1) */
 	const char *prefix_name;
+	const char *ca_file;    /* for wss:// targets; NULL: the system's */
 	const char *state_file; /* where detach keeps the panes */
+	int resumed;            /* the panes came from it: closing them all removes it */
 	const char *layout;     /* restored layout, or NULL: tiled */
 	int focus;              /* restored focus (a pane's id), or 0 */
 	/* Targets the picker offers for a new pane, resolved on demand. */

@@ -44,6 +44,7 @@ struct ui_args {
 };
 
 static const struct ui_args *resolving; /* for ui_resolve, called by the picker */
+static char *ui_ca;                     /* the first CA file a target names */
 
 static int ui_resolve(const char *name, char **url, char **token)
 {
@@ -51,6 +52,8 @@ static int ui_resolve(const char *name, char **url, char **token)
 
 	if (target_reach(name, resolving->token_file, resolving->ca_file, &t, token) < 0)
 		return -1;
+	if (ui_ca == NULL && t.ca_file)
+		ui_ca = xstrdup(t.ca_file);
 	*url = t.url;
 	t.url = NULL;
 	target_free(&t);
@@ -99,7 +102,7 @@ static int session_add(struct ui_opts *o, const char *spec)
 static int state_load(struct ui_opts *o, const char *path, char **layout)
 {
 	char line[4400], name[4096];
-	int at;
+	int at, ro;
 	int ids[UI_MAX_TARGETS], id, focus = 0;
 	unsigned session;
 	FILE *f = fopen(path, "r");
@@ -109,10 +112,11 @@ static int state_load(struct ui_opts *o, const char *path, char **layout)
 		return -1;
 	while (fgets(line, sizeof line, f)) {
 		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "pane %d %u %4095s %n", &id, &session, name, &at) == 3 &&
+		if (sscanf(line, "pane %d %u %d %4095s %n", &id, &session, &ro, name, &at) == 4 &&
 		    n < UI_MAX_TARGETS) {
 			if (target_add(o, name, session) == 0) {
 				ids[n++] = id;
+				o->targets[o->n - 1].read_only = ro;
 				if (line[at])
 					o->targets[o->n - 1].command = xstrdup(line + at);
 			}
@@ -181,9 +185,12 @@ static int prefix_choose(const struct cmd_entry *cmd, const char *flag, struct u
 	}
 	*name = xstrdup(flag ? flag : cfg.ui_prefix ? cfg.ui_prefix : UI_PREFIX_DEFAULT);
 	config_free(&cfg);
-	if (detachkeys_parse(*name, &k, err, sizeof err) < 0 || k.n != 1) {
-		cmd_usage_error(cmd, "--prefix \"%s\": give one key, such as ctrl-a (%s)", *name,
-				k.n != 1 ? "one key" : err);
+	if (detachkeys_parse(*name, &k, err, sizeof err) < 0) {
+		cmd_usage_error(cmd, "--prefix: %s", err);
+		return -1;
+	}
+	if (k.n != 1) {
+		cmd_usage_error(cmd, "--prefix \"%s\": give one key, such as ctrl-a", *name);
 		return -1;
 	}
 	o->prefix = k.v[0];
@@ -217,7 +224,8 @@ static int ui_main(const struct cmd_entry *cmd, int argc, char **argv)
 	resolving = &a;
 	o.targets = xcalloc(UI_MAX_TARGETS, sizeof *o.targets);
 	o.resolve = ui_resolve;
-	snprintf(state, sizeof state, "%s/ui.state", paths_rundir(rundir, sizeof rundir));
+	/* Not NAME.state: that would be a sandbox's (sbx ls, sbx down). */
+	snprintf(state, sizeof state, "%s/ui-panes", paths_rundir(rundir, sizeof rundir));
 	/* Where detach keeps the panes; without it, detach still works. */
 	o.state_file = sandbox_mkdir(rundir, err, sizeof err) == 0 ? state : NULL;
 	if (prefix_choose(cmd, a.prefix, &o, &prefix) < 0) {
@@ -258,8 +266,9 @@ static int ui_main(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	if (a.tail)
 		o.tail_argv = argv + dd + 1;
-	o.known = names;
-	o.nknown = nnames;
+	target_known(&o.known, &o.nknown);
+	o.ca_file = ui_ca;
+	o.resumed = o.layout != NULL || a.resume;
 	rc = ui_run(&o);
 out:
 	for (size_t i = 0; i < o.n; i++) {
@@ -272,6 +281,9 @@ out:
 	free(layout);
 	free(prefix);
 	target_names_free(names, nnames);
+	target_names_free(o.known, o.nknown);
+	free(ui_ca);
+	ui_ca = NULL;
 	return rc;
 }
 

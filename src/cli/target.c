@@ -393,3 +393,23 @@ void target_names_free(char **names, size_t n)
 		free(names[i]);
 	free(names);
 }
+
+void target_known(char ***names, size_t *n)
+{
+	struct config c;
+	char err[1024], **local;
+	size_t nlocal = local_names(&local);
+
+	*names = NULL;
+	*n = 0;
+	for (size_t i = 0; i < nlocal; i++) {
+		names_add(names, n, local[i]);
+		free(local[i]);
+	}
+	free(local);
+	if (config_load(&c, NULL, err, sizeof err) < 0)
+		return;
+	for (size_t i = 0; i < c.nsandboxes; i++)
+		names_add(names, n, c.sandboxes[i].name);
+	config_free(&c);
+}

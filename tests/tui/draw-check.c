@@ -77,14 +77,15 @@ struct damage {
 static int on_damage(VTermRect r, void *user)
 {
 	struct damage *d = user;
+	VTermRect *u = &d->rect;
 
 	if (!d->any) {
-		d->rect = r;
+		*u = r;
 	} else {
-		d->rect.start_row = r.start_row < d->rect.start_row ? r.start_row : d->rect.start_row;
-		d->rect.start_col = r.start_col < d->rect.start_col ? r.start_col : d->rect.start_col;
-		d->rect.end_row = r.end_row > d->rect.end_row ? r.end_row : d->rect.end_row;
-		d->rect.end_col = r.end_col > d->rect.end_col ? r.end_col : d->rect.end_col;
+		u->start_row = r.start_row < u->start_row ? r.start_row : u->start_row;
+		u->start_col = r.start_col < u->start_col ? r.start_col : u->start_col;
+		u->end_row = r.end_row > u->end_row ? r.end_row : u->end_row;
+		u->end_col = r.end_col > u->end_col ? r.end_col : u->end_col;
 	}
 	d->any = 1;
 	return 1;

@@ -268,13 +268,15 @@ def main():
 sys.exit(main())
 EOF
 
-# settled PANE: capture-pane -e -N of it once two in a row agree.
+# settled PANE: capture-pane -e -N of it once three in a row agree (tmux
+# may not have read all that was written yet).
 settled() {
-	prev= cur= first=1
+	prev='' cur='' agree=0
 	for _ in $(seq 100); do
 		cur=$($TM capture-pane -p -e -N -t "$1")
-		[ -z "$first" ] && [ "$cur" = "$prev" ] && break
-		prev=$cur first=
+		[ "$cur" = "$prev" ] && agree=$((agree + 1)) || agree=0
+		[ "$agree" -ge 2 ] && break
+		prev=$cur
 		sleep 0.05
 	done
 	printf '%s\n' "$cur"
@@ -300,7 +302,7 @@ drawn() {
 	name=$1 term=$2 size=$3
 	shift 3
 	$TM new-session -d -s "mine-$name" -x "${size#*x}" -y "${size%x*}" \
-		"env TERM=$term TERMINFO=$TERMINFO ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} $DRAW_CHECK -s '$T/$name.ready' $* 2>'$T/$name.err'; echo \$? >'$T/$name.rc'; exec sleep 600"
+		"env TERM=$term TERMINFO=$TERMINFO ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} $DRAW_CHECK -s '$T/$name.ready' $* 2>'$T/$name.err'; echo \$? >'$T/$name.rc-'; mv '$T/$name.rc-' '$T/$name.rc'; exec sleep 600"
 	wait_file "$T/$name.ready" || fail "$name: draw-check never drew"
 	settled "mine-$name" >"$T/$name.mine"
 	$TM send-keys -t "mine-$name" q

@@ -43,7 +43,7 @@ row() { screen "$1" | sed -n "$2p"; }
 
 # Two panes side by side, each a shell on its sandbox.
 ui u 100x30 box1 box2
-wait_for u 'box1: .*\[running\].*box2: .*\[running\]' && pass "two panes, side by side, running" || fail "two panes"
+wait_for u 'box1 \[running\].*box2 \[running\]' && pass "two panes, side by side, running" || fail "two panes"
 check_match "the status line: panes, focus, broadcast, the prefix" \
 	'sbx ui \| 2 panes \| box1 \| broadcast off \| ctrl-a  *\? help' "$(row u 30)"
 keys u 'echo only-in-one' Enter
@@ -71,11 +71,11 @@ wait_for u 'broadcast off' || fail "broadcast off"
 # Zoom: the focused pane takes the screen, and gives it back.
 keys u C-a z
 wait_for u '\(zoomed\)' || fail "zoom"
-check_match "zoomed: one frame across the whole width" '^ box2: .*\[running\] *$' "$(row u 1)"
+check_match "zoomed: one frame across the whole width" '^ box2 \[running\] login shell *$' "$(row u 1)"
 keys u 'stty size' Enter
 wait_for u '^28 100$' && pass "a zoomed pane's terminal is the whole screen but its title and the status line (28x100)" || fail "zoomed size"
 keys u C-a z
-wait_for u 'box1: .*box2: ' && pass "prefix z again: both panes back" || fail "unzoom"
+wait_for u 'box1 \[.*box2 \[' && pass "prefix z again: both panes back" || fail "unzoom"
 keys u 'clear; stty size' Enter
 wait_for u '│28 49$' && pass "back to its half: 28x49" || fail "unzoomed size"
 
@@ -107,6 +107,52 @@ ref=$($TM capture-pane -p -e -t ref | sed -n '1,2p' | python3 "$(dirname "$0")/c
 check "colours, attributes, wide and combining characters in the same cells as tmux's own" \
 	"$ref" "$left"
 
+# A click focuses the pane under it (the mouse as our terminal reports it).
+keys u -l $'\e[<0;70;10M'
+keys u -l $'\e[<0;70;10m'
+sleep 0.3
+check_match "a click in the right pane focuses it" '\| box2 \|' "$(row u 30)"
+keys u -l $'\e[<0;10;10M'
+keys u -l $'\e[<0;10;10m'
+sleep 0.3
+check_match "a click in the left pane focuses it back" '\| box1 \|' "$(row u 30)"
+
+# A paste reaches the focused pane as it is, not as keys for the UI.
+keys u -l $'\e[200~echo pasted-\x01-here\e[201~'
+keys u Enter
+wait_for u '^pasted-.?-here' && pass "a paste, prefix byte and all, goes to the pane" || fail "paste"
+
+# Copy mode: search the history, copy a line (OSC 52: tmux's buffer).
+$TM set-option -g set-clipboard on
+keys u 'clear; seq 1000 1300' Enter
+wait_for u '^1300' || fail "seq"
+keys u C-a '['
+wait_for u 'copy mode: / search' && pass "prefix [ enters copy mode" || fail "copy mode"
+keys u / 1 0 4 2 Enter
+wait_for u '/1042: line [0-9]+ of [0-9]+' && pass "copy mode: / finds a line scrolled off the screen" || fail "search"
+check_match "copy mode shows it" '^1042 *│' "$(screen u)"
+keys u Enter
+wait_for u 'copied: 1042' && pass "Enter copies the line and leaves copy mode" || fail "copy"
+check "the copied line is in the outer terminal's clipboard (tmux's buffer)" 1042 "$($TM show-buffer 2>/dev/null)"
+
+# A pane whose program ends says how, until it is closed.
+keys u C-a '%'
+wait_for u '3 panes' || fail "third pane"
+sleep 0.5
+keys u 'exit 3' Enter
+wait_for u '\[exited 3\]' && pass "a pane whose shell exits 3 shows it" || fail "exit status"
+keys u C-a x
+wait_for u '2 panes' || fail "close the exited pane"
+keys u C-a Left
+sleep 0.2
+
+# The help overlay lists the keys.
+keys u C-a '?'
+wait_for u 'keys after the prefix' && pass "prefix ? shows the keys" || fail "help"
+check_match "the help names broadcast" 'broadcast: type into every pane' "$(screen u)"
+keys u q
+sleep 0.3
+
 # A full-screen program.
 keys u 'seq 1 100 | less' Enter
 wait_for u '^27 *│' && pass "less fills the pane" || fail "less"
@@ -122,9 +168,9 @@ keys u C-a d
 wait_for u 'detached; every session goes on' && pass "prefix d detaches and says the sessions go on" || fail "detach"
 wait_for u '^rc=0$' && pass "detach exits 0" || fail "detach status"
 kept=0
-while read -r _ _ n name _; do
+while read -r _ _ n _ name _; do
 	"$SBX" ps "$name" | grep -qE "^$n +.* running " && kept=$((kept + 1))
-done < <(grep '^pane ' "$T/run/sbx/ui.state")
+done < <(grep '^pane ' "$T/run/sbx/ui-panes")
 check "the detached panes' sessions still run" 2 "$kept"
 ui u2 100x30 --resume
 wait_for u2 'before-detach' || fail "resume"
@@ -133,7 +179,7 @@ check "sbx ui --resume: the same panes, layout and screens" "$before" "$(screen 
 
 # An agent killed while shown: its pane says so, the other goes on.
 kill -9 "$P2"
-wait_for u2 'box2: .*\[reconnecting: ' && pass "the pane of a killed agent says it is reconnecting" || fail "reconnecting"
+wait_for u2 'box2 \[reconnecting: ' && pass "the pane of a killed agent says it is reconnecting" || fail "reconnecting"
 keys u2 'echo still-here' Enter
 wait_for u2 '^still-here' && pass "the other pane goes on" || fail "other pane"
 
@@ -144,6 +190,21 @@ keys u2 'clear; stty size' Enter
 wait_for u2 '^38 60 +│' && pass "after the outer resize, the left pane is 38x60" || fail "outer resize"
 keys u2 C-a d
 wait_for u2 '^rc=0$' || fail "second detach"
+
+# The killed agent back: its pane finds the session gone with it.
+"$SBX_AGENT" --listen "$A2" 2>"$T/a2b.log" &
+AGENT_PIDS="$AGENT_PIDS $!"
+sleep 0.3
+
+# --tail: read-only panes running a command on each target.
+ui t 100x30 --tail box1 box2 -- sh -c "'echo tail-of-\$0; sleep 30'"
+wait_for t 'running, read-only.*running, read-only' && pass "--tail: read-only panes" || fail "tail panes"
+wait_for t 'tail-of-sh.*tail-of-sh' && pass "--tail: each pane shows its command's output" || fail "tail output"
+keys t 'typed-into-tail' Enter
+sleep 0.4
+check "--tail: typing reaches no pane" 0 "$(screen t | grep -c typed-into-tail)"
+keys t C-a d
+wait_for t '^rc=0$' || fail "tail detach"
 
 # Bad input.
 out=$("$SBX" ui box1 </dev/null 2>&1); rc=$?
