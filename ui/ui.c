@@ -13,6 +13,7 @@
 #include "b64.h"
 #include "copy.h"
 #include "draw.h"
+#include "keys.h"
 #include "layout.h"
 #include "pane.h"
 #include "sbx.h"
@@ -51,6 +52,7 @@ struct ui {
 	/* A key split over two reads (an escape sequence). */
 	unsigned char pend[16];
 	size_t npend;
+	struct keymap km;   /* what each key after the prefix does */
 	struct copy copy;   /* copy mode of the focused pane */
 	int pasting;        /* between our terminal's paste brackets */
 	int shape_out;      /* the cursor shape our terminal was last told */
@@ -71,22 +73,6 @@ static void outer_write(const char *s, size_t n)
 		s += w, n -= (size_t)w;
 	}
 }
-
-static const char help_text[] =
-	"  arrows, o   focus the pane that way, the next one\n"
-	"  \" or -      split the pane: a new one below it\n"
-	"  %% or |      split the pane: a new one beside it\n"
-	"  c           a new pane on a sandbox you pick\n"
-	"  z           zoom the pane to the whole screen, and back\n"
-	"  H J K L     move the pane's border left, down, up, right\n"
-	"  { }         swap the pane with the previous, the next\n"
-	"  b           broadcast: type into every pane at once, on/off\n"
-	"  x           close the pane (its session goes on: sbx ps)\n"
-	"  X           kill the pane's process (SIGKILL)\n"
-	"  [           copy mode: arrows, PgUp PgDn, / n N search, Enter copies\n"
-	"  d           detach: every session goes on; sbx ui --resume\n"
-	"  ?           this help\n"
-	"  %-10s  the prefix key itself, to the pane\n";
 
 static struct pane *pane_by_id(struct ui *u, int id)
 {
@@ -305,6 +291,29 @@ static void cursor_shape(struct ui *u, const struct pane *f)
 	outer_write(seq, (size_t)snprintf(seq, sizeof seq, "\033[%d q", shape));
 }
 
+/* The keys as they are bound now (the config's ui-keys included). */
+static void help_text(const struct ui *u, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	at += (size_t)snprintf(buf + at, len - at, "  %-12s focus the pane that way\n", "arrows");
+	for (int a = 0; a < ACT__COUNT && at < len; a++) {
+		char keys[32] = "";
+		size_t k = 0;
+
+		for (size_t i = 0; i < u->km.n[a] && k + 8 < sizeof keys; i++) {
+			unsigned char c = u->km.key[a][i];
+			k += (size_t)(c < 0x20 ? snprintf(keys + k, sizeof keys - k, "%sctrl-%c", i ? " " : "",
+							  c + 'a' - 1)
+					      : snprintf(keys + k, sizeof keys - k, "%s%c", i ? " " : "", c));
+		}
+		at += (size_t)snprintf(buf + at, len - at, "  %-12s %s\n", keys, keymap_action_help(a));
+	}
+	if (at < len)
+		snprintf(buf + at, len - at, "  %-12s the prefix key itself, to the pane\n",
+			 u->o->prefix_name);
+}
+
 static void frame_draw(struct ui *u)
 {
 	struct layout_pane lp[MAX_PANES];
@@ -339,9 +348,9 @@ static void frame_draw(struct ui *u)
 	}
 	status_draw(u);
 	if (u->overlay == OVERLAY_HELP) {
-		char text[2048];
+		char text[4096];
 
-		snprintf(text, sizeof text, help_text, u->o->prefix_name);
+		help_text(u, text, sizeof text);
 		box_draw(u, "sbx ui: keys after the prefix (Esc or any key to close)", text, 0);
 	} else if (u->overlay == OVERLAY_PICKER) {
 		picker_draw(u);
@@ -458,58 +467,60 @@ static void command_key(struct ui *u, const unsigned char *k, size_t n)
 			pane_type(f, k, 1);
 		return;
 	}
-	switch (k[0]) {
-	case 'o':
+	switch (keymap_find(&u->km, k[0])) {
+	case ACT_FOCUS_NEXT:
 		focus_next(u, 1);
 		break;
-	case '"':
-	case '-':
+	case ACT_SPLIT_BELOW:
 		pane_split(u, 0, NULL, NULL, NULL);
 		break;
-	case '%':
-	case '|':
+	case ACT_SPLIT_RIGHT:
 		pane_split(u, 1, NULL, NULL, NULL);
 		break;
-	case 'c':
+	case ACT_NEW_PANE:
 		u->overlay = OVERLAY_PICKER;
 		u->pick = 0;
 		break;
-	case 'z':
+	case ACT_ZOOM:
 		u->zoomed = !u->zoomed;
 		panes_fit(u);
 		break;
-	case 'H': case 'J': case 'K': case 'L':
+	case ACT_GROW_LEFT:
+	case ACT_GROW_DOWN:
+	case ACT_GROW_UP:
+	case ACT_GROW_RIGHT: {
+		static const enum layout_dir dirs[] = {LAYOUT_LEFT, LAYOUT_DOWN, LAYOUT_UP, LAYOUT_RIGHT};
 		layout_resize(u->layout, area_of(u), u->focus,
-			      k[0] == 'H' ? LAYOUT_LEFT : k[0] == 'J' ? LAYOUT_DOWN
-			      : k[0] == 'K' ? LAYOUT_UP : LAYOUT_RIGHT, 2);
+			      dirs[keymap_find(&u->km, k[0]) - ACT_GROW_LEFT], 2);
 		panes_fit(u);
 		break;
-	case '{':
-	case '}':
-		if ((other = pane_beside(u, k[0] == '{' ? -1 : 1)) != 0) {
+	}
+	case ACT_SWAP_PREV:
+	case ACT_SWAP_NEXT:
+		if ((other = pane_beside(u, keymap_find(&u->km, k[0]) == ACT_SWAP_PREV ? -1 : 1)) != 0) {
 			layout_swap(u->layout, u->focus, other);
 			panes_fit(u);
 		}
 		break;
-	case 'b':
+	case ACT_BROADCAST:
 		u->broadcast = !u->broadcast;
 		u->relayout = 1;
 		break;
-	case 'x':
+	case ACT_CLOSE:
 		if (f)
 			pane_close(u, f->id);
 		break;
-	case 'X':
+	case ACT_KILL:
 		if (f)
 			pane_signal(f, SIGKILL);
 		break;
-	case 'd':
+	case ACT_DETACH:
 		detach(u);
 		break;
-	case '?':
+	case ACT_HELP:
 		u->overlay = OVERLAY_HELP;
 		break;
-	case '[':
+	case ACT_COPY_MODE:
 		if (f) {
 			copy_enter(&u->copy, f);
 			u->relayout = 1;
@@ -864,6 +875,13 @@ static int screen_start(struct ui *u)
 int ui_run(const struct ui_opts *o)
 {
 	struct ui u = {.o = o, .relayout = 1};
+	char err[600];
+
+	/* The config file checked them already. */
+	if (keymap_parse(&u.km, o->keys, err, sizeof err) < 0) {
+		fprintf(stderr, "sbx: ui-keys: %s\n", err);
+		return 125;
+	}
 	struct pane_spec s = {0};
 	int ids[MAX_PANES], in_fd;
 	struct layout *restored = NULL;

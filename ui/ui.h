@@ -29,6 +29,7 @@ struct ui_opts {
 	unsigned char prefix; /* the prefix key's byte (ctrl-a: 1) */
 	const char *prefix_name;
 	const char *ca_file;    /* for wss:// targets; NULL: the system's */
+	const char *keys;       /* the config's ui-keys (keys.h); NULL: the defaults */
 	const char *state_file; /* where detach keeps the panes */
 	int resumed;            /* the panes came from it: closing them all removes it */
 	const char *layout;     /* restored layout, or NULL: tiled */

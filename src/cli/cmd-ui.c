@@ -45,6 +45,7 @@ struct ui_args {
 
 static const struct ui_args *resolving; /* for ui_resolve, called by the picker */
 static char *ui_ca;                     /* the first CA file a target names */
+static char *ui_keys;                   /* the config's ui-keys */
 
 static int ui_resolve(const char *name, char **url, char **token)
 {
@@ -184,6 +185,7 @@ static int prefix_choose(const struct cmd_entry *cmd, const char *flag, struct u
 		return -1;
 	}
 	*name = xstrdup(flag ? flag : cfg.ui_prefix ? cfg.ui_prefix : UI_PREFIX_DEFAULT);
+	ui_keys = cfg.ui_keys ? xstrdup(cfg.ui_keys) : NULL;
 	config_free(&cfg);
 	if (detachkeys_parse(*name, &k, err, sizeof err) < 0) {
 		cmd_usage_error(cmd, "--prefix: %s", err);
@@ -268,6 +270,7 @@ static int ui_main(const struct cmd_entry *cmd, int argc, char **argv)
 		o.tail_argv = argv + dd + 1;
 	target_known(&o.known, &o.nknown);
 	o.ca_file = ui_ca;
+	o.keys = ui_keys;
 	o.resumed = o.layout != NULL || a.resume;
 	rc = ui_run(&o);
 out:
@@ -284,6 +287,8 @@ out:
 	target_names_free(o.known, o.nknown);
 	free(ui_ca);
 	ui_ca = NULL;
+	free(ui_keys);
+	ui_keys = NULL;
 	return rc;
 }
 

@@ -12,13 +12,14 @@
 
 #include "addr.h"
 #include "config.h"
+#include "keys.h"
 #include "paths.h"
 #include "units.h"
 #include "xmalloc.h"
 
 #define CONFIG_MAX_SIZE (1 << 20)
 #define SECTION_KEYS "url, token-file, ca-file"
-#define DEFAULT_KEYS "keepalive, detach-keys, ui-prefix"
+#define DEFAULT_KEYS "keepalive, detach-keys, ui-prefix, ui-keys"
 
 struct parser {
 	struct config *c;
@@ -149,6 +150,20 @@ static int set_ui_prefix(struct parser *p, const char *v)
 	return 0;
 }
 
+/* sbx ui's bindings: ACTION=KEY pairs (keys.h). */
+static int set_ui_keys(struct parser *p, const char *v)
+{
+	struct keymap km;
+	char err[600];
+
+	if (p->c->ui_keys)
+		return fail(p, p->line, "ui-keys given twice");
+	if (keymap_parse(&km, v, err, sizeof err) < 0)
+		return fail(p, p->line, "ui-keys: %s", err);
+	p->c->ui_keys = xstrdup(v);
+	return 0;
+}
+
 static const struct default_key {
 	const char *name;
 	int (*set)(struct parser *p, const char *v); /* each refuses a second one */
@@ -156,6 +171,7 @@ static const struct default_key {
 	{"keepalive", set_keepalive},
 	{"detach-keys", set_detach_keys},
 	{"ui-prefix", set_ui_prefix},
+	{"ui-keys", set_ui_keys},
 };
 
 static const struct section_key *section_key_find(const char *k)
@@ -417,6 +433,7 @@ void config_free(struct config *c)
 	free(c->groups);
 	free(c->detach_keys);
 	free(c->ui_prefix);
+	free(c->ui_keys);
 	memset(c, 0, sizeof *c);
 }
 

@@ -33,6 +33,7 @@ struct config {
 	char *detach_keys;        /* as written, checked; NULL when not set */
 	struct detachkeys detach; /* detach_keys (else DETACHKEYS_DEFAULT) as bytes */
 	char *ui_prefix;          /* sbx ui's prefix key, as written, checked; NULL: not set */
+	char *ui_keys;            /* sbx ui's bindings (ui/keys.h), checked; NULL: the defaults */
 	/* In the file's order; names are unique in each. */
 	struct config_sandbox *sandboxes;
 	size_t nsandboxes;

@@ -55,6 +55,25 @@ check "tail --all -- tail -n 1" "m1 | 100
 m2 | 200
 m3 | 300" "$out"
 
+# sbx ui with no TARGET: a pane on every local sandbox, each its shell.
+if command -v tmux >/dev/null; then
+	TM="tmux -L sbx-many-$$ -f /dev/null"
+	$TM new-session -d -s hold 'sleep 600'
+	$TM new-session -d -s ui -x 120 -y 30 "$SBX ui; sleep 60"
+	for _ in $(seq 100); do
+		[ "$($TM capture-pane -p -t ui | grep -o 'm[123] \[running\]' | wc -l)" = 3 ] && break
+		sleep 0.1
+	done
+	check "sbx ui: a running pane on each of the three local sandboxes" 3 \
+		"$($TM capture-pane -p -t ui | grep -o 'm[123] \[running\]' | wc -l)"
+	$TM send-keys -t ui 'hostname' Enter
+	sleep 0.5
+	check_match "sbx ui: the first pane's shell is in its sandbox" '^m1 *│' "$($TM capture-pane -p -t ui)"
+	$TM send-keys -t ui C-a d
+	sleep 0.5
+	$TM kill-server
+fi
+
 # A stopped one among them is counted as failed, not the end of the run.
 "$SBX" down m2 >/dev/null
 out=$("$SBX" exec m1,m2,m3 true 2>&1); rc=$?

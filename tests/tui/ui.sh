@@ -206,6 +206,21 @@ check "--tail: typing reaches no pane" 0 "$(screen t | grep -c typed-into-tail)"
 keys t C-a d
 wait_for t '^rc=0$' || fail "tail detach"
 
+# The config's ui-keys rebinds: zoom on Z, and z no longer zooms.
+mkdir -p "$T/cfg2/sbx"
+cp "$T/cfg/sbx/config" "$T/cfg2/sbx/config"
+sed -i '1i ui-keys = zoom=Z' "$T/cfg2/sbx/config"
+$TM new-session -d -s k -x 100 -y 30 "env XDG_CONFIG_HOME=$T/cfg2 $SBX ui box1 box2; sleep 60"
+wait_for k 'box1 \[running\].*box2 \[running\]' || fail "rebound ui"
+keys k C-a z
+wait_for k 'ctrl-a z: no such key' && pass "ui-keys zoom=Z: z no longer zooms, and says so" || fail "z unbound"
+keys k C-a Z
+wait_for k '\(zoomed\)' && pass "ui-keys zoom=Z: Z zooms" || fail "Z zooms"
+keys k C-a '?'
+wait_for k '  Z  +zoom the pane' && pass "the help shows the binding as it is" || fail "help binding"
+keys k q C-a d
+wait_for k 'detached' || fail "detach rebound ui"
+
 # Bad input.
 out=$("$SBX" ui box1 </dev/null 2>&1); rc=$?
 check "sbx ui without a terminal: exit 125" 125 $rc

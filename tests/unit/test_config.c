@@ -27,6 +27,8 @@ static void dump(const struct config *c, char *buf, size_t len)
 		ADD("(%s)", c->detach_keys);
 	if (c->ui_prefix)
 		ADD(" ui-prefix=%s", c->ui_prefix);
+	if (c->ui_keys)
+		ADD(" ui-keys=%s", c->ui_keys);
 	for (size_t i = 0; i < c->nsandboxes; i++) {
 		const struct config_sandbox *s = &c->sandboxes[i];
 		ADD(" [%s:%d %s token=%s ca=%s]", s->name, s->line, s->url,
@@ -73,6 +75,7 @@ static const struct good_row good_rows[] = {
 	{"# inside a value is kept", "[a]\nurl = ws://h:1/#x\n", NODEFAULTS " [a:1 ws://h:1/#x token=- ca=-]"},
 	{"a detach key that is #", "detach-keys = ctrl-a,#\n", "keepalive=0 detach=01,23(ctrl-a,#)"},
 	{"the ui's prefix", "ui-prefix = ctrl-g\n", "keepalive=0 detach=1d ui-prefix=ctrl-g"},
+	{"the ui's keys", "ui-keys = zoom=Z  detach=ctrl-q\n", "keepalive=0 detach=1d ui-keys=zoom=Z  detach=ctrl-q"},
 	{"blanks inside a path are kept", "[a]\nurl = unix:/a\ntoken-file = /my dir/t \n",
 	 NODEFAULTS " [a:1 unix:/a token=/my dir/t ca=-]"},
 	{"~ alone is $HOME", "[a]\nurl = unix:/a\nca-file = ~\n", NODEFAULTS " [a:1 unix:/a token=- ca=" HOME "]"},
@@ -119,7 +122,7 @@ static const struct bad_row bad_rows[] = {
 	{"an unknown key in a section", "[box1]\nurl = unix:/a\nuri = x\n", NULL, 3,
 	 "unknown key \"uri\" in [box1] (keys: url, token-file, ca-file)"},
 	{"an unknown default key", "colour = yes\n", NULL, 1,
-	 "unknown key \"colour\" before any [section] (client defaults: keepalive, detach-keys, ui-prefix)"},
+	 "unknown key \"colour\" before any [section] (client defaults: keepalive, detach-keys, ui-prefix, ui-keys)"},
 	{"a default inside a section", "[a]\nurl = unix:/a\nkeepalive = 3\n", NULL, 3,
 	 "keepalive is a client default, not a key of [a]: put it before the first [section]"},
 	{"a sandbox key before any section", "url = unix:/a\n", NULL, 1,
@@ -169,6 +172,13 @@ static const struct bad_row bad_rows[] = {
 	 "ui-prefix \"ctrl-a,ctrl-b\": give one key, such as ctrl-a"},
 	{"a bad ui prefix", "ui-prefix = ctrl-1\n", NULL, 1, "ui-prefix: detach keys \"ctrl-1\": unknown key"},
 	{"ui prefix twice", "ui-prefix = a\nui-prefix = b\n", NULL, 2, "ui-prefix given twice"},
+	{"an unknown ui action", "ui-keys = zoom=Z fly=f\n", NULL, 1,
+	 "ui-keys: unknown action \"fly\"; the actions are: focus-next, split-below"},
+	{"a ui key not ACTION=KEY", "ui-keys = zoom\n", NULL, 1, "ui-keys: \"zoom\" is not ACTION=KEY"},
+	{"a ui key of two keys", "ui-keys = zoom=ctrl-a,b\n", NULL, 1, "ui-keys: zoom=ctrl-a,b: give one key"},
+	{"a ui key bound twice", "ui-keys = zoom=Z detach=Z\n", NULL, 1,
+	 "ui-keys: detach=Z: the key is zoom's already"},
+	{"ui keys twice", "ui-keys = zoom=Z\nui-keys = zoom=Y\n", NULL, 2, "ui-keys given twice"},
 	{"a relative token file", "[a]\nurl = unix:/a\ntoken-file = box.token\n", NULL, 3,
 	 "token-file \"box.token\" in [a]: give an absolute path or one starting with ~/"},
 	{"~user", "[a]\nurl = unix:/a\nca-file = ~bob/ca.pem\n", NULL, 3, "~USER is not supported"},
