@@ -46,6 +46,7 @@ struct ui {
 	int rows, cols;
 	int relayout;       /* sizes changed: lay out and draw everything */
 	int frame_due;
+	lws_usec_t last_frame;
 	int detached;
 	char message[200];  /* on the status line until the next key */
 	lws_sorted_usec_list_t frame_sul, prefix_sul;
@@ -84,12 +85,19 @@ static struct pane *pane_by_id(struct ui *u, int id)
 
 static void frame_fire(lws_sorted_usec_list_t *sul);
 
+/* A frame at once when none was drawn for FRAME_US (a key's echo shows
+ * without delay), else when that much has passed since the last: a flood
+ * gets a frame every FRAME_US, not one per piece of output. */
 static void frame_want(struct ui *u)
 {
+	lws_usec_t since;
+
 	if (u->frame_due)
 		return;
 	u->frame_due = 1;
-	lws_sul_schedule(sbx_client_context(u->cl), 0, &u->frame_sul, frame_fire, FRAME_US);
+	since = lws_now_usecs() - u->last_frame;
+	lws_sul_schedule(sbx_client_context(u->cl), 0, &u->frame_sul, frame_fire,
+			 since >= FRAME_US ? 1 : FRAME_US - since);
 }
 
 static void on_damaged(struct pane *p, void *arg)
@@ -372,6 +380,7 @@ static void frame_fire(lws_sorted_usec_list_t *sul)
 	struct ui *u = lws_container_of(sul, struct ui, frame_sul);
 
 	u->frame_due = 0;
+	u->last_frame = lws_now_usecs();
 	frame_draw(u);
 }
 

@@ -138,6 +138,30 @@ static int state_load(struct ui_opts *o, const char *path, char **layout)
 	return 0;
 }
 
+/* As target_expand, but a sandbox named twice gets two panes. */
+static int ui_targets(char **args, size_t nargs, int all, char ***names, size_t *n)
+{
+	char **one;
+	size_t k;
+
+	if (nargs == 0)
+		return target_expand(args, 0, all, names, n);
+	*names = NULL;
+	*n = 0;
+	for (size_t i = 0; i < nargs; i++) {
+		if (target_expand(args + i, 1, all && i == 0, &one, &k) < 0) {
+			target_names_free(*names, *n);
+			*names = NULL, *n = 0;
+			return -1;
+		}
+		*names = xrealloc(*names, (*n + k) * sizeof **names);
+		memcpy(*names + *n, one, k * sizeof *one);
+		*n += k;
+		free(one);
+	}
+	return 0;
+}
+
 static int ui_option(const struct cmd_entry *cmd, int c, char **argv, struct ui_args *a)
 {
 	switch (c) {
@@ -245,8 +269,8 @@ static int ui_main(const struct cmd_entry *cmd, int argc, char **argv)
 		o.layout = layout;
 	} else {
 		if ((ntargets || a.all || a.nsessions == 0) &&
-		    target_expand(argv + optind, ntargets, a.all || (ntargets == 0 && a.nsessions == 0),
-				  &names, &nnames) < 0) {
+		    ui_targets(argv + optind, ntargets, a.all || (ntargets == 0 && a.nsessions == 0),
+			       &names, &nnames) < 0) {
 			rc = EXIT_SBX;
 			goto out;
 		}
