@@ -71,6 +71,7 @@ struct pane {
 	/* The damage since the last draw, in the pane's cells. */
 	int damaged;
 	VTermRect damage;
+	int echo_due;            /* keys were typed: their echo is drawn at once */
 	/* The connection and what resuming needs. */
 	struct sbx_client *cl;
 	struct sbx_conn *conn;

@@ -2,6 +2,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <locale.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,8 +103,17 @@ static void frame_want(struct ui *u)
 
 static void on_damaged(struct pane *p, void *arg)
 {
-	(void)p;
-	frame_want(arg);
+	struct ui *u = arg;
+
+	/* The echo of what was just typed: drawn now, not at the flood's pace
+	 * of another pane. */
+	if (p->echo_due) {
+		p->echo_due = 0;
+		u->frame_due = 1;
+		lws_sul_schedule(sbx_client_context(u->cl), 0, &u->frame_sul, frame_fire, 1);
+		return;
+	}
+	frame_want(u);
 }
 
 static const struct pane_ops pane_ops = {.damaged = on_damaged};
@@ -591,13 +601,19 @@ static void keys_send(struct ui *u, const unsigned char *k, size_t n)
 {
 	struct pane *f = pane_by_id(u, u->focus);
 
+	if (n == 0)
+		return;
 	if (!u->broadcast) {
-		if (f)
+		if (f) {
+			f->echo_due = 1;
 			pane_key(f, k, n);
+		}
 		return;
 	}
-	for (size_t i = 0; i < u->npanes; i++)
+	for (size_t i = 0; i < u->npanes; i++) {
+		u->panes[i]->echo_due = 1;
 		pane_key(u->panes[i], k, n);
+	}
 }
 
 /* A paste, as it is: bracketed for the programs that asked. */
@@ -945,6 +961,9 @@ int ui_run(const struct ui_opts *o)
 	for (size_t i = 0; i < u.npanes; i++)
 		pane_start(u.panes[i]);
 	frame_draw(&u);
+	/* What setting up used and freed (the config, lws's and ncurses'
+	 * start) goes back: an idle UI holds what its panes need. */
+	malloc_trim(0);
 	sbx_client_run(u.cl);
 	if (u.detached)
 		state_save(&u);
