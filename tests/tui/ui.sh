@@ -146,6 +146,38 @@ wait_for u '2 panes' || fail "close the exited pane"
 keys u C-a Left
 sleep 0.2
 
+# A program that asks for the mouse gets clicks in its own coordinates.
+keys u 'clear; printf "\033[?1000h\033[?1006h"; cat -v' Enter
+sleep 0.5
+keys u -l $'\e[<0;5;4M'
+keys u Enter
+wait_for u '\^\[\[<0;5;3M' && pass "a click reaches a program that asked for the mouse, at its cell (5,3)" || fail "mouse passthrough"
+keys u C-c
+keys u 'printf "\033[?1000l\033[?1006l"; clear' Enter
+sleep 0.3
+
+# Swap: the two panes change places.
+keys u C-a '}'
+wait_for u '^ box2 \[running\].*│ box1 \[running\]' && pass "prefix } swaps the pane with the next" || fail "swap"
+keys u C-a '{'
+wait_for u '^ box1 \[running\].*│ box2 \[running\]' && pass "prefix { swaps it back" || fail "swap back"
+
+# The picker: a new pane on a sandbox chosen from the known ones.
+keys u C-a c
+wait_for u 'new pane on:' && pass "prefix c opens the picker" || fail "picker"
+check_match "the picker lists the configured sandboxes" '> box1' "$(screen u)"
+keys u Down Enter
+wait_for u '3 panes' && pass "Enter opens a pane on the one picked" || fail "picked pane"
+for _ in $(seq 100); do [ "$(screen u | grep -o 'box2 \[running\]' | wc -l)" = 2 ] && break; sleep 0.05; done
+check "the new pane is on box2" 2 "$(screen u | grep -o 'box2 \[running\]' | wc -l)"
+# Killing its process: the pane says how it ended.
+keys u C-a X
+wait_for u 'box2 \[killed by SIGKILL\]' && pass "prefix X kills the pane's process, and the frame says so" || fail "kill"
+keys u C-a x
+wait_for u '2 panes' || fail "close killed"
+keys u C-a Left
+sleep 0.2
+
 # The help overlay lists the keys.
 keys u C-a '?'
 wait_for u 'keys after the prefix' && pass "prefix ? shows the keys" || fail "help"
@@ -176,6 +208,13 @@ ui u2 100x30 --resume
 wait_for u2 'before-detach' || fail "resume"
 sleep 0.5
 check "sbx ui --resume: the same panes, layout and screens" "$before" "$(screen u2 | sed '$d')"
+
+# --session: a pane on a session that runs already.
+n=$(sed -n 's/^pane [0-9]* \([0-9]*\) 0 box1 .*/\1/p' "$T/run/sbx/ui-panes" | head -n1)
+ui s 100x30 --session "box1:$n"
+wait_for s 'before-detach' && pass "--session box1:N: a pane on that session, its screen as it was" || fail "--session"
+keys s C-a d
+wait_for s '^rc=0$' || fail "--session detach"
 
 # An agent killed while shown: its pane says so, the other goes on.
 kill -9 "$P2"
