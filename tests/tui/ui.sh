@@ -26,7 +26,8 @@ keys() { t=$1; shift; $TM send-keys -t "$t" "$@"; }
 screen() { $TM capture-pane -p -t "$1"; }
 wait_for() {
 	for _ in $(seq 200); do screen "$1" | grep -qE -- "$2" && return 0; sleep 0.05; done
-	echo "pane $1 never showed /$2/:"; screen "$1"
+	# What it showed, without its blank rows: CI keeps only a log's end.
+	echo "pane $1 never showed /$2/:"; screen "$1" | grep -vE '^[ │]*$'
 	return 1
 }
 # ui NAME COLSxROWS ARGS...: sbx ui in a tmux window of that size; then
@@ -124,11 +125,16 @@ wait_for u '^pasted-.?-here' && pass "a paste, prefix byte and all, goes to the 
 
 # Copy mode: search the history, copy a line (OSC 52: tmux's buffer).
 $TM set-option -g set-clipboard on
-keys u 'clear; seq 1000 1300' Enter
-wait_for u '^1300' || fail "seq"
+keys u 'clear; seq 1000 1300; echo seq-done' Enter
+wait_for u '^seq-done' || fail "seq"
+sleep 0.3
 keys u C-a '['
 wait_for u 'copy mode: / search' && pass "prefix [ enters copy mode" || fail "copy mode"
-keys u / 1 0 4 2 Enter
+keys u /
+wait_for u 'search back:' || fail "search prompt"
+keys u 1 0 4 2
+wait_for u 'search back: 1042' || fail "search typed"
+keys u Enter
 wait_for u '/1042: line [0-9]+ of [0-9]+' && pass "copy mode: / finds a line scrolled off the screen" || fail "search"
 check_match "copy mode shows it" '^1042 *│' "$(screen u)"
 keys u Enter
