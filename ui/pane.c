@@ -14,6 +14,7 @@
 #define TAIL_LINGER_MS 30000
 
 static void pane_connect(struct pane *p);
+static void typeahead_flush(struct pane *p);
 
 static void damage_add(struct pane *p, VTermRect r)
 {
@@ -117,6 +118,7 @@ static void on_started(struct sbx_exec *x, void *arg, int64_t pid)
 	p->session = sbx_exec_number(x);
 	p->state = PANE_RUNNING;
 	p->attempt = 0;
+	typeahead_flush(p);
 	damage_add(p, (VTermRect){0, 0, 0, 0});
 }
 
@@ -127,6 +129,7 @@ static void on_attached(struct sbx_exec *x, void *arg, const struct msg_attached
 	(void)x;
 	p->state = PANE_RUNNING;
 	p->attempt = 0;
+	typeahead_flush(p);
 	/* A repaint follows: it draws on a terminal in its default state. */
 	if (a->screen_bytes) {
 		p->npending = 0; /* what came before is part of what is repainted */
@@ -406,6 +409,7 @@ void pane_free(struct pane *p)
 	vterm_free(p->vt);
 	vtfeed_free(&p->feed);
 	free(p->pending);
+	free(p->typeahead);
 	history_free(&p->history);
 	for (char **a = p->argv; a && *a; a++)
 		free(*a);
@@ -418,10 +422,30 @@ void pane_free(struct pane *p)
 	free(p);
 }
 
+/* Typed before the session runs (the pane still connecting, or back
+ * from a drop): kept, and sent once it runs, as a terminal keeps what is
+ * typed ahead; at most TYPEAHEAD_MAX. */
+#define TYPEAHEAD_MAX (64 * 1024)
+
+static void typeahead_flush(struct pane *p)
+{
+	if (p->ntypeahead && p->x)
+		sbx_exec_write(p->x, p->typeahead, p->ntypeahead);
+	p->ntypeahead = 0;
+}
+
 void pane_type(struct pane *p, const void *data, size_t len)
 {
-	if (p->x && !p->read_only && p->state == PANE_RUNNING && len)
+	if (p->read_only || len == 0)
+		return;
+	if (p->x && p->state == PANE_RUNNING) {
 		sbx_exec_write(p->x, data, len);
+	} else if ((p->state == PANE_CONNECTING || p->state == PANE_RECONNECTING) &&
+		   p->ntypeahead + len <= TYPEAHEAD_MAX) {
+		p->typeahead = xrealloc(p->typeahead, p->ntypeahead + len);
+		memcpy(p->typeahead + p->ntypeahead, data, len);
+		p->ntypeahead += len;
+	}
 }
 
 /* Cursor keys as our terminal sends them in normal mode (CSI A..D, H, F),

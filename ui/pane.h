@@ -72,6 +72,8 @@ struct pane {
 	int damaged;
 	VTermRect damage;
 	int echo_due;            /* keys were typed: their echo is drawn at once */
+	char *typeahead;         /* typed before it runs, sent once it does */
+	size_t ntypeahead;
 	/* The connection and what resuming needs. */
 	struct sbx_client *cl;
 	struct sbx_conn *conn;

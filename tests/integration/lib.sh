@@ -20,10 +20,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+FAILED=""
 fail() {
 	echo "FAIL: $*"
 	CHECKS=$((CHECKS + 1))
 	FAILS=$((FAILS + 1))
+	FAILED="$FAILED
+FAIL: $*"
 }
 
 pass() {
@@ -86,6 +89,8 @@ alive_with() {
 }
 
 finish() {
+	# Again at the end: CI shows only the end of a log.
+	[ -n "$FAILED" ] && printf 'the checks that failed:%s\n' "$FAILED"
 	echo "$CHECKS checks, $FAILS failed"
 	[ "$FAILS" -eq 0 ]
 }

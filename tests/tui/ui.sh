@@ -30,6 +30,25 @@ wait_for() {
 	echo "pane $1 never showed /$2/:"; screen "$1" | grep -vE '^[ │]*$'
 	return 1
 }
+# wait_count PANE PATTERN N: until N lines show PATTERN (10 s at most);
+# a loaded machine draws late, and a fixed sleep would race it.
+wait_count() {
+	for _ in $(seq 200); do [ "$(screen "$1" | grep -cE -- "$2")" = "$3" ] && return 0; sleep 0.05; done
+	return 1
+}
+# settled PANE: until two captures 0.2 s apart agree; prints the last.
+settled() {
+	local a b
+	a=$(screen "$1")
+	for _ in $(seq 50); do
+		sleep 0.2
+		b=$(screen "$1")
+		[ "$a" = "$b" ] && break
+		a=$b
+	done
+	printf '%s\n' "$b"
+}
+
 # ui NAME COLSxROWS ARGS...: sbx ui in a tmux window of that size; then
 # its status.
 ui() {
@@ -49,7 +68,7 @@ check_match "the status line: panes, focus, broadcast, the prefix" \
 	'sbx ui \| 2 panes \| box1 \| broadcast off \| ctrl-a  *\? help' "$(row u 30)"
 keys u 'echo only-in-one' Enter
 wait_for u 'only-in-one' || fail "typing"
-sleep 0.3
+wait_count u 'only-in-one' 2
 check "typing reaches the focused pane only" 2 "$(screen u | grep -c 'only-in-one')"
 check_match "...the left one" '^[^│]*echo only-in-one +│' "$(screen u | grep 'echo only-in-one')"
 keys u C-a Right
@@ -64,7 +83,7 @@ check_match "the status line names the focused pane" '\| box2 \|' "$(row u 30)"
 keys u C-a b
 wait_for u 'broadcast ON' && pass "prefix b turns broadcast on, shown on the status line" || fail "broadcast on"
 keys u 'echo to-all' Enter
-sleep 0.5
+for _ in $(seq 200); do [ "$(screen u | grep -o '^to-all\|│to-all' | wc -l)" = 2 ] && break; sleep 0.05; done
 check "broadcast: both panes ran it" 2 "$(screen u | grep -o '^to-all\|│to-all' | wc -l)"
 keys u C-a b
 wait_for u 'broadcast off' || fail "broadcast off"
@@ -98,9 +117,9 @@ keys u C-a Left
 sleep 0.2
 keys u "clear; cat $T/art" Enter
 wait_for u 'combining' || fail "art"
-sleep 0.3
+settled u >/dev/null
 $TM new-session -d -s ref -x 49 -y 29 "clear; cat $T/art; sleep 60"
-sleep 0.5
+wait_for ref 'combining' || fail "the reference"
 # The left pane's cells (columns 0..48 of rows 2 and 3), and tmux's own
 # rendering of the same bytes in a window of the pane's size.
 left=$($TM capture-pane -p -e -t u | sed -n '2,3p' | python3 "$(dirname "$0")/cells.py" 0 49)
@@ -111,11 +130,11 @@ check "colours, attributes, wide and combining characters in the same cells as t
 # A click focuses the pane under it (the mouse as our terminal reports it).
 keys u -l $'\e[<0;70;10M'
 keys u -l $'\e[<0;70;10m'
-sleep 0.3
+wait_for u '^ sbx ui \| 2 panes \| box2 \|'
 check_match "a click in the right pane focuses it" '\| box2 \|' "$(row u 30)"
 keys u -l $'\e[<0;10;10M'
 keys u -l $'\e[<0;10;10m'
-sleep 0.3
+wait_for u '^ sbx ui \| 2 panes \| box1 \|'
 check_match "a click in the left pane focuses it back" '\| box1 \|' "$(row u 30)"
 
 # A paste reaches the focused pane as it is, not as keys for the UI.
@@ -153,8 +172,9 @@ keys u C-a Left
 sleep 0.2
 
 # A program that asks for the mouse gets clicks in its own coordinates.
-keys u 'clear; printf "\033[?1000h\033[?1006h"; cat -v' Enter
-sleep 0.5
+keys u 'clear; printf "\033[?1000h\033[?1006h"; echo mouse-on; cat -v' Enter
+wait_for u '^mouse-on' || fail "mouse mode"
+sleep 0.2
 keys u -l $'\e[<0;5;4M'
 keys u Enter
 wait_for u '\^\[\[<0;5;3M' && pass "a click reaches a program that asked for the mouse, at its cell (5,3)" || fail "mouse passthrough"
@@ -200,8 +220,7 @@ wait_for u '# *│' || fail "out of less"
 # Detach, then resume: the same panes, layout and screens.
 keys u 'clear; echo before-detach' Enter
 wait_for u '^before-detach' || fail "before detach"
-sleep 0.3
-before=$(screen u | sed '$d')
+before=$(settled u | sed '$d')
 keys u C-a d
 wait_for u 'detached; every session goes on' && pass "prefix d detaches and says the sessions go on" || fail "detach"
 wait_for u '^rc=0$' && pass "detach exits 0" || fail "detach status"
@@ -212,7 +231,7 @@ done < <(grep '^pane ' "$T/run/sbx/ui-panes")
 check "the detached panes' sessions still run" 2 "$kept"
 ui u2 100x30 --resume
 wait_for u2 'before-detach' || fail "resume"
-sleep 0.5
+for _ in $(seq 50); do [ "$(screen u2 | sed '$d')" = "$before" ] && break; sleep 0.1; done
 check "sbx ui --resume: the same panes, layout and screens" "$before" "$(screen u2 | sed '$d')"
 
 # --session: a pane on a session that runs already.
@@ -230,8 +249,12 @@ wait_for u2 '^still-here' && pass "the other pane goes on" || fail "other pane"
 
 # The outer terminal resized: panes laid out again, remote sizes follow.
 $TM resize-window -t u2 -x 120 -y 40
-sleep 0.5
-keys u2 'clear; stty size' Enter
+# The new size reaches the remote terminal a moment later: ask again.
+for _ in $(seq 10); do
+	keys u2 'clear; stty size' Enter
+	sleep 0.5
+	screen u2 | grep -qE '^38 60 +│' && break
+done
 wait_for u2 '^38 60 +│' && pass "after the outer resize, the left pane is 38x60" || fail "outer resize"
 keys u2 C-a d
 wait_for u2 '^rc=0$' || fail "second detach"
@@ -239,7 +262,7 @@ wait_for u2 '^rc=0$' || fail "second detach"
 # The killed agent back: its pane finds the session gone with it.
 "$SBX_AGENT" --listen "$A2" 2>"$T/a2b.log" &
 AGENT_PIDS="$AGENT_PIDS $!"
-sleep 0.3
+wait_listening "$T/a2b.log" || fail "agent back"
 
 # --tail: read-only panes running a command on each target.
 ui t 100x30 --tail box1 box2 -- sh -c "'echo tail-of-\$0; sleep 30'"
