@@ -70,7 +70,7 @@ keys u 'echo only-in-one' Enter
 wait_for u 'only-in-one' || fail "typing"
 wait_count u 'only-in-one' 2
 check "typing reaches the focused pane only" 2 "$(screen u | grep -c 'only-in-one')"
-check_match "...the left one" '^[^│]*echo only-in-one +│' "$(screen u | grep 'echo only-in-one')"
+check_match "...the left one" '^[^│]*echo only-in-one *│' "$(screen u | grep 'echo only-in-one')"
 keys u C-a Right
 sleep 0.2
 keys u 'echo right-one' Enter
@@ -215,7 +215,7 @@ sleep 0.3
 keys u 'seq 1 100 | less' Enter
 wait_for u '^27 *│' && pass "less fills the pane" || fail "less"
 keys u q
-wait_for u '# *│' || fail "out of less"
+wait_for u '[#$] *│' || fail "out of less"
 
 # Detach, then resume: the same panes, layout and screens.
 keys u 'clear; echo before-detach' Enter
