@@ -4,12 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "pane.h"
 #include "sbx.h"
 #include "xmalloc.h"
 
-#define RETRY_FIRST_MS 250
-#define RETRY_MAX_MS 2000
 /* A --tail pane's session outlives a lost UI this long, then ends. */
 #define TAIL_LINGER_MS 30000
 
@@ -301,7 +300,7 @@ static void retry_fire(lws_sorted_usec_list_t *sul)
 static void on_conn_failed(struct sbx_conn *c, void *arg, enum proto_err code, const char *why)
 {
 	struct pane *p = arg;
-	unsigned delay = RETRY_FIRST_MS << (p->attempt < 3 ? p->attempt : 3);
+	unsigned delay = backoff_ms(p->attempt);
 
 	(void)c;
 	p->conn = NULL;
@@ -318,7 +317,7 @@ static void on_conn_failed(struct sbx_conn *c, void *arg, enum proto_err code, c
 	snprintf(p->why, sizeof p->why, "%s", why);
 	p->attempt++;
 	lws_sul_schedule(sbx_client_context(p->cl), 0, &p->retry_sul, retry_fire,
-			 (lws_usec_t)(delay > RETRY_MAX_MS ? RETRY_MAX_MS : delay) * 1000);
+			 (lws_usec_t)delay * 1000);
 	damage_add(p, (VTermRect){0, 0, 0, 0});
 }
 

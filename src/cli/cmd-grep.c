@@ -347,9 +347,7 @@ static int grep_main(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	if (!g.list)
 		g.argv[g.argc++] = "-Z";
-	if (g.color < 0)
-		g.color = isatty(1) && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
-	g.color = g.color && !g.json;
+	g.color = merge_color_use(g.color, g.json);
 	g.argv[g.argc++] = g.color ? "--color=always" : "--color=never";
 	for (size_t i = 0; i < g.npatterns; i++) {
 		g.argv[g.argc++] = "-e";

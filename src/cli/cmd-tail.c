@@ -52,22 +52,29 @@ static void tail_notice(struct member *m, enum fleet_notice what, const char *te
 	merge_notice(&t->g, m, text);
 }
 
+/* How a member that did not exit 0 ended: the notice in place and the
+ * summary's word for it. */
+static void outcome(const struct member *m, char *buf, size_t len)
+{
+	if (m->why[0])
+		snprintf(buf, len, "failed: %s", m->why);
+	else if (m->exited.timed_out)
+		snprintf(buf, len, "timed out");
+	else if (m->signo)
+		snprintf(buf, len, "killed by SIG%s", sigabbrev_np(m->signo));
+	else
+		snprintf(buf, len, "exited %d", m->status);
+}
+
 static void tail_ended(struct member *m)
 {
 	struct tail *t = m->f->arg;
 	char text[400];
 
 	merge_end(&t->g, m);
-	if (m->why[0])
-		snprintf(text, sizeof text, "failed: %s", m->why);
-	else if (m->exited.timed_out)
-		snprintf(text, sizeof text, "timed out");
-	else if (m->signo)
-		snprintf(text, sizeof text, "killed by SIG%s", sigabbrev_np(m->signo));
-	else if (m->status)
-		snprintf(text, sizeof text, "exited %d", m->status);
-	else
+	if (m->status == 0 && !m->why[0])
 		return;
+	outcome(m, text, sizeof text);
 	/* Not for the signal we passed on: everyone stopped for it. */
 	if (!m->f->signo)
 		merge_notice(&t->g, m, text);
@@ -90,19 +97,14 @@ static int tail_summary(const struct fleet *f)
 		return 0;
 	fprintf(stderr, "sbx: tail: %zu of %zu failed:", failed, f->n);
 	for (size_t i = 0, k = 0; i < f->n; i++) {
-		const struct member *m = &f->m[i];
+		char text[400];
 
-		if (m->status == 0)
+		if (f->m[i].status == 0)
 			continue;
-		fprintf(stderr, "%s %s (", k++ ? "," : "", m->name);
-		if (m->why[0])
-			fprintf(stderr, "%s)", m->why);
-		else if (m->exited.timed_out)
-			fprintf(stderr, "timed out)");
-		else if (m->signo)
-			fprintf(stderr, "killed by SIG%s)", sigabbrev_np(m->signo));
-		else
-			fprintf(stderr, "exited %d)", m->status);
+		outcome(&f->m[i], text, sizeof text);
+		/* In the summary a failure is its reason alone. */
+		fprintf(stderr, "%s %s (%s)", k++ ? "," : "", f->m[i].name,
+			f->m[i].why[0] ? f->m[i].why : text);
 	}
 	fputc('\n', stderr);
 	return 1;

@@ -10,6 +10,10 @@
 #include "proto.h"
 
 int failure_report(const struct msg_failed *f);
+/* The same, its line (no "sbx: ") into buf instead of stderr. */
+int failure_text(const struct msg_failed *f, char *buf, size_t len);
+/* An exited command's status, as exited_status says it, silently. */
+int exited_code(const struct msg_exited *e);
 /* Its code, 128+N for signal N, or 124 as timeout(1) when its timeout
  * (given as timeout_text) ended it. */
 int exited_status(const struct msg_exited *e, const char *timeout_text);

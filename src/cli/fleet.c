@@ -13,14 +13,13 @@
 
 #include "clock.h"
 #include "cmd.h"
+#include "failure.h"
 #include "fleet.h"
 #include "sbx.h"
 #include "target.h"
 #include "watch.h"
 #include "xmalloc.h"
 
-#define RETRY_FIRST_MS 250
-#define RETRY_MAX_MS 2000
 /* A session outlives our last sight of it by the reconnect window and
  * this much more, then its agent ends it. */
 #define LINGER_EXTRA_MS 10000
@@ -210,34 +209,19 @@ static void on_exited(struct sbx_exec *x, void *arg, const struct msg_exited *e)
 	m->x = NULL;
 	m->exited = *e;
 	m->signo = e->signo;
-	m->status = e->timed_out ? EXIT_TIMEOUT : e->signo ? 128 + e->signo : e->code;
+	m->status = exited_code(e);
 	member_done(m);
 }
 
 static void on_failed(struct sbx_exec *x, void *arg, const struct msg_failed *f)
 {
 	struct member *m = arg;
-	const char *msg = f->message ? f->message : strerror(f->err);
+	char why[sizeof m->why];
+	int status = failure_text(f, why, sizeof why);
 
 	(void)x;
 	m->x = NULL;
-	switch (f->kind) {
-	case FAIL_NOT_FOUND:
-		member_fail(m, EXIT_NOT_FOUND, "%s (command not found)", msg);
-		break;
-	case FAIL_PERMISSION:
-		member_fail(m, EXIT_CANNOT_RUN, "%s (cannot execute)", msg);
-		break;
-	case FAIL_BAD_CWD:
-		member_fail(m, EXIT_SBX, "working directory %s", msg);
-		break;
-	case FAIL_BAD_USER:
-		member_fail(m, EXIT_SBX, "user: %s", msg);
-		break;
-	default:
-		member_fail(m, f->kind == FAIL_BAD_MOUNT ? EXIT_SBX : EXIT_CANNOT_RUN, "%s", msg);
-		break;
-	}
+	member_fail(m, status, "%s", why);
 }
 
 static void on_error(struct sbx_exec *x, void *arg, enum proto_err code, const char *msg)
@@ -346,9 +330,7 @@ static void on_conn_failed(struct sbx_conn *c, void *arg, enum proto_err code, c
 			    (clock_ms() - m->down_since) / 1000, why);
 		return;
 	}
-	delay = RETRY_FIRST_MS << (m->attempt < 3 ? m->attempt : 3);
-	if (delay > RETRY_MAX_MS)
-		delay = RETRY_MAX_MS;
+	delay = backoff_ms(m->attempt);
 	/* Said once per reason, not at every try. */
 	if (m->attempt == 0 || strcmp(why, m->down_why) != 0)
 		notice(m, NOTICE_DOWN, "%s%s; retrying for up to %gs", first ? "" : "disconnected: ",

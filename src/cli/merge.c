@@ -35,16 +35,21 @@ int merge_color_arg(const char *s)
 	return -2;
 }
 
-void merge_init(struct merge *g, struct fleet *f, int color, int timestamps, int json)
+int merge_color_use(int color, int json)
 {
 	const char *no = getenv("NO_COLOR");
 
+	if (color < 0)
+		color = isatty(1) && !(no && *no);
+	return color && !json;
+}
+
+void merge_init(struct merge *g, struct fleet *f, int color, int timestamps, int json)
+{
 	memset(g, 0, sizeof *g);
 	g->f = f;
 	g->tty = isatty(1);
-	if (color < 0)
-		color = g->tty && !(no && *no) && !json;
-	g->fmt.color = color && !json;
+	g->fmt.color = merge_color_use(color, json);
 	g->fmt.timestamps = timestamps;
 	g->fmt.json = json;
 	g->fmt.width = fleet_width(f);

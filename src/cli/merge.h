@@ -42,6 +42,9 @@ void merge_end(struct merge *g, struct member *m);
 int merge_flush(struct merge *g);
 void merge_free(struct merge *g);
 
+/* Colour, given -1 auto, 0 never or 1 always: auto is our stdout being a
+ * terminal and NO_COLOR unset or empty; never in JSON. */
+int merge_color_use(int color, int json);
 /* "auto", "always", "never" to -1, 1, 0; -2 for anything else. */
 int merge_color_arg(const char *s);
 

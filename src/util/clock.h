@@ -22,4 +22,13 @@ static inline int64_t clock_wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* How long to wait before retrying a connection after `attempt` failed
+ * ones in a row: 250 ms, doubling, at most 2 s (fleets and UI panes). */
+static inline unsigned backoff_ms(unsigned attempt)
+{
+	unsigned ms = 250u << (attempt < 3 ? attempt : 3);
+
+	return ms > 2000 ? 2000 : ms;
+}
+
 #endif
