@@ -199,7 +199,7 @@ done
 # one that ignores SIGINT is killed after the grace.
 "$SBX" tail @three -- sh -c 'echo up; exec sleep 301 # tailmark1' >"$T/int" 2>&1 &
 tp=$!
-for _ in $(seq 100); do [ "$(grep -c up "$T/int")" = 3 ] && break; sleep 0.05; done
+for _ in $(seq 200); do [ "$(alive_with '^sleep 301' | wc -l)" = 3 ] && break; sleep 0.05; done
 check "tail: the three started" 3 "$(alive_with '^sleep 301' | wc -l)"
 kill -INT $tp
 wait $tp
