@@ -23,6 +23,7 @@ static const char *const err_names[PERR__COUNT] = {
 	[PERR_TOO_MANY_EXECS] = "too_many_execs",
 	[PERR_STDIN_CLOSED] = "stdin_closed",
 	[PERR_UNAUTHORIZED] = "unauthorized",
+	[PERR_TLS] = "tls",
 	[PERR_INTERNAL] = "internal",
 };
 

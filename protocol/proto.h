@@ -42,6 +42,7 @@ enum proto_err {
 	PERR_TOO_MANY_EXECS,  /* PROTO_MAX_EXECS reached */
 	PERR_STDIN_CLOSED,    /* stdin data for an exec whose stdin is not open */
 	PERR_UNAUTHORIZED,    /* token missing or wrong (HTTP 401, never a frame) */
+	PERR_TLS,             /* the client could not verify the agent (never a frame) */
 	PERR_INTERNAL,        /* the agent could not do it (resources) */
 	PERR__COUNT
 };

@@ -56,7 +56,7 @@ static int pane_beside(struct ui *u, int step)
 
 static void picker_choose(struct ui *u)
 {
-	char *url = NULL, *token = NULL;
+	char *url = NULL, *token = NULL, *ca_file = NULL;
 	const char *name;
 
 	u->overlay = OVERLAY_NONE;
@@ -64,13 +64,14 @@ static void picker_choose(struct ui *u)
 	if (u->pick >= u->o->nknown)
 		return;
 	name = u->o->known[u->pick];
-	if (u->o->resolve(name, &url, &token) < 0) {
+	if (u->o->resolve(name, &url, &token, &ca_file) < 0) {
 		snprintf(u->message, sizeof u->message, "%s: cannot be reached", name);
 		return;
 	}
-	pane_split(u, 1, name, url, token);
+	pane_split(u, 1, name, url, token, ca_file);
 	free(url);
 	free(token);
+	free(ca_file);
 }
 
 /* A key after the prefix. n bytes of one key (an escape sequence whole). */
@@ -98,10 +99,10 @@ static void command_key(struct ui *u, const unsigned char *k, size_t n)
 		focus_next(u, 1);
 		break;
 	case ACT_SPLIT_BELOW:
-		pane_split(u, 0, NULL, NULL, NULL);
+		pane_split(u, 0, NULL, NULL, NULL, NULL);
 		break;
 	case ACT_SPLIT_RIGHT:
-		pane_split(u, 1, NULL, NULL, NULL);
+		pane_split(u, 1, NULL, NULL, NULL, NULL);
 		break;
 	case ACT_NEW_PANE:
 		u->overlay = OVERLAY_PICKER;

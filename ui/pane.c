@@ -307,7 +307,7 @@ static void on_conn_failed(struct sbx_conn *c, void *arg, enum proto_err code, c
 	p->x = NULL;
 	if (p->state == PANE_EXITED || p->state == PANE_FAILED)
 		return;
-	if (code == PERR_UNAUTHORIZED || code == PERR_VERSION) {
+	if (code == PERR_UNAUTHORIZED || code == PERR_TLS || code == PERR_VERSION) {
 		pane_fail(p, why);
 		return;
 	}
@@ -330,7 +330,8 @@ static void pane_connect(struct pane *p)
 {
 	char err[300];
 
-	p->conn = sbx_conn_open(p->cl, p->url, p->token, &conn_ops, p, err, sizeof err);
+	p->conn = sbx_conn_open_ca(p->cl, p->url, p->token, p->ca_file, &conn_ops, p, err,
+				   sizeof err);
 	if (p->conn == NULL)
 		pane_fail(p, err);
 }
@@ -363,6 +364,7 @@ struct pane *pane_new(struct sbx_client *cl, int id, const struct pane_spec *s, 
 	p->name = xstrdup(s->name);
 	p->url = xstrdup(s->url);
 	p->token = s->token ? xstrdup(s->token) : NULL;
+	p->ca_file = s->ca_file ? xstrdup(s->ca_file) : NULL;
 	p->session = s->session;
 	p->read_only = s->read_only;
 	p->linger = s->linger;
@@ -416,6 +418,7 @@ void pane_free(struct pane *p)
 	free(p->name);
 	free(p->url);
 	free(p->token);
+	free(p->ca_file);
 	free(p->command);
 	free(p->title);
 	free(p);

@@ -36,6 +36,7 @@ struct pane_ops {
 struct pane_spec {
 	const char *name;   /* the target as the user named it */
 	const char *url, *token;
+	const char *ca_file; /* what its wss:// must chain to; NULL: the system's */
 	uint32_t session;   /* attach to this one; 0: start a new one */
 	char *const *argv;  /* a new session's command; NULL: the login shell */
 	int read_only;      /* watch only: no keys, no say in the size */
@@ -45,7 +46,7 @@ struct pane_spec {
 
 struct pane {
 	int id;
-	char *name, *url, *token;
+	char *name, *url, *token, *ca_file;
 	char *command;           /* as shown in the frame */
 	int read_only, linger;
 	char **argv;             /* NULL: the login shell */

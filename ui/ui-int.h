@@ -68,7 +68,8 @@ void panes_fit(struct ui *u);
 void pane_close(struct ui *u, int id);
 /* A new pane beside (vertical) or below the focused one; on its sandbox
  * unless name and url say another. */
-void pane_split(struct ui *u, int vertical, const char *name, const char *url, const char *token);
+void pane_split(struct ui *u, int vertical, const char *name, const char *url, const char *token,
+		const char *ca_file);
 void outer_write(const char *s, size_t n);
 void ui_detach(struct ui *u);
 

@@ -142,13 +142,17 @@ void pane_close(struct ui *u, int id)
 
 /* A new pane beside or below the focused one, on the same sandbox. */
 void pane_split(struct ui *u, int vertical, const char *name, const char *url,
-		       const char *token)
+		const char *token, const char *ca_file)
 {
 	struct pane *f = pane_by_id(u, u->focus), *p;
-	struct pane_spec s = {.name = name ? name : f->name, .url = url ? url : f->url,
-			      .token = url ? token : f->token};
+	struct pane_spec s;
 
-	if (f == NULL || (p = pane_add(u, &s, 0)) == NULL)
+	if (f == NULL)
+		return;
+	s = (struct pane_spec){.name = name ? name : f->name, .url = url ? url : f->url,
+			       .token = url ? token : f->token,
+			       .ca_file = url ? ca_file : f->ca_file};
+	if ((p = pane_add(u, &s, 0)) == NULL)
 		return;
 	if (layout_split(u->layout, u->focus, p->id, vertical) < 0) {
 		pane_close(u, p->id);
@@ -309,10 +313,10 @@ int ui_run(const struct ui_opts *o)
 	for (size_t i = 0; i < o->n; i++)
 		if (strncmp(o->targets[i].url, "wss://", 6) == 0)
 			flags = SBX_CLIENT_TLS;
-	/* A picked sandbox may want TLS too: with a CA file, be ready. */
-	if (o->ca_file)
+	/* A picked sandbox may want TLS too. */
+	if (o->tls)
 		flags = SBX_CLIENT_TLS;
-	u.cl = sbx_client_new(flags, o->ca_file);
+	u.cl = sbx_client_new(flags, NULL);
 	if (u.cl == NULL) {
 		fprintf(stderr, "sbx: cannot start the event loop\n");
 		return 125;
@@ -321,6 +325,7 @@ int ui_run(const struct ui_opts *o)
 		s.name = o->targets[i].name;
 		s.url = o->targets[i].url;
 		s.token = o->targets[i].token;
+		s.ca_file = o->targets[i].ca_file;
 		s.session = o->targets[i].session;
 		s.command = o->targets[i].command;
 		s.read_only = s.linger = o->tail_argv != NULL;

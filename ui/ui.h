@@ -17,6 +17,7 @@ struct ui_target {
 	int id;             /* the pane's (a restored layout names it); 0: the next */
 	char *name;         /* as the user named it */
 	char *url, *token;
+	char *ca_file;      /* for its wss://; NULL: the system's CAs */
 	uint32_t session;   /* attach to it; 0: a new one */
 	char *command;      /* what it runs, as the frame shows it; NULL: from the above */
 	int read_only;      /* a --tail pane's (restored) */
@@ -28,7 +29,7 @@ struct ui_opts {
 	char **tail_argv;   /* --tail: read-only panes running this; NULL: shells */
 	unsigned char prefix; /* the prefix key's byte (ctrl-a: 1) */
 	const char *prefix_name;
-	const char *ca_file;    /* for wss:// targets; NULL: the system's */
+	int tls;                /* a picked target may want wss:// */
 	const char *keys;       /* the config's ui-keys (keys.h); NULL: the defaults */
 	const char *state_file; /* where detach keeps the panes */
 	int resumed;            /* the panes came from it: closing them all removes it */
@@ -37,7 +38,7 @@ struct ui_opts {
 	/* Targets the picker offers for a new pane, resolved on demand. */
 	char **known;
 	size_t nknown;
-	int (*resolve)(const char *name, char **url, char **token);
+	int (*resolve)(const char *name, char **url, char **token, char **ca_file);
 };
 
 /* Runs until the user detaches (0) or every pane is closed (0); 125 when

@@ -44,19 +44,17 @@ struct ui_args {
 };
 
 static const struct ui_args *resolving; /* for ui_resolve, called by the picker */
-static char *ui_ca;                     /* the first CA file a target names */
 static char *ui_keys;                   /* the config's ui-keys */
 
-static int ui_resolve(const char *name, char **url, char **token)
+static int ui_resolve(const char *name, char **url, char **token, char **ca_file)
 {
 	struct target t;
 
 	if (target_reach(name, resolving->token_file, resolving->ca_file, &t, token) < 0)
 		return -1;
-	if (ui_ca == NULL && t.ca_file)
-		ui_ca = xstrdup(t.ca_file);
 	*url = t.url;
-	t.url = NULL;
+	*ca_file = t.ca_file;
+	t.url = t.ca_file = NULL;
 	target_free(&t);
 	return 0;
 }
@@ -71,7 +69,7 @@ static int target_add(struct ui_opts *o, const char *name, uint32_t session)
 	}
 	t = &o->targets[o->n];
 	memset(t, 0, sizeof *t);
-	if (ui_resolve(name, &t->url, &t->token) < 0)
+	if (ui_resolve(name, &t->url, &t->token, &t->ca_file) < 0)
 		return -1;
 	t->name = xstrdup(name);
 	t->session = session;
@@ -292,8 +290,7 @@ static int ui_main(const struct cmd_entry *cmd, int argc, char **argv)
 	}
 	if (a.tail)
 		o.tail_argv = argv + dd + 1;
-	target_known(&o.known, &o.nknown);
-	o.ca_file = ui_ca;
+	o.tls = target_known(&o.known, &o.nknown) || a.ca_file;
 	o.keys = ui_keys;
 	o.resumed = o.layout != NULL || a.resume;
 	rc = ui_run(&o);
@@ -302,6 +299,7 @@ out:
 		free(o.targets[i].name);
 		free(o.targets[i].url);
 		free(o.targets[i].token);
+		free(o.targets[i].ca_file);
 		free(o.targets[i].command);
 	}
 	free(o.targets);
@@ -309,8 +307,6 @@ out:
 	free(prefix);
 	target_names_free(names, nnames);
 	target_names_free(o.known, o.nknown);
-	free(ui_ca);
-	ui_ca = NULL;
 	free(ui_keys);
 	ui_keys = NULL;
 	return rc;

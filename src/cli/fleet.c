@@ -320,7 +320,7 @@ static void on_conn_failed(struct sbx_conn *c, void *arg, enum proto_err code, c
 		m->down_since = clock_ms();
 	else if (m->attempt == 0)
 		m->down_since = clock_ms();
-	if (f->stopping || code == PERR_UNAUTHORIZED || code == PERR_VERSION ||
+	if (f->stopping || code == PERR_UNAUTHORIZED || code == PERR_TLS || code == PERR_VERSION ||
 	    !f->reconnect_ms || (first && !f->retry_first)) {
 		member_fail(m, EXIT_SBX, "%s", why);
 		return;
@@ -360,7 +360,8 @@ static void member_connect(struct member *m)
 		member_fail(m, EXIT_SBX, "%s", why);
 		return;
 	}
-	m->conn = sbx_conn_open(m->f->cl, m->url, m->token, &conn_ops, m, err, sizeof err);
+	m->conn = sbx_conn_open_ca(m->f->cl, m->url, m->token, m->ca_file, &conn_ops, m, err,
+				   sizeof err);
 	if (m->conn == NULL) {
 		member_fail(m, EXIT_SBX, "%s", err);
 		return;
@@ -447,11 +448,8 @@ int fleet_run(struct fleet *f)
 	for (size_t i = 0; i < f->n; i++)
 		if (f->m[i].url && strncmp(f->m[i].url, "wss://", 6) == 0)
 			flags |= SBX_CLIENT_TLS;
-	/* One CA file for the client: the first member's that has one. */
-	const char *ca = NULL;
-	for (size_t i = 0; i < f->n && !ca; i++)
-		ca = f->m[i].ca_file;
-	f->cl = sbx_client_new(flags, ca);
+	/* Each member connects trusting its own CA file (sbx_conn_open_ca). */
+	f->cl = sbx_client_new(flags, NULL);
 	if (f->cl == NULL) {
 		fprintf(stderr, "sbx: cannot start the event loop\n");
 		return -1;

@@ -394,11 +394,12 @@ void target_names_free(char **names, size_t n)
 	free(names);
 }
 
-void target_known(char ***names, size_t *n)
+int target_known(char ***names, size_t *n)
 {
 	struct config c;
 	char err[1024], **local;
 	size_t nlocal = local_names(&local);
+	int tls = 0;
 
 	*names = NULL;
 	*n = 0;
@@ -408,8 +409,11 @@ void target_known(char ***names, size_t *n)
 	}
 	free(local);
 	if (config_load(&c, NULL, err, sizeof err) < 0)
-		return;
-	for (size_t i = 0; i < c.nsandboxes; i++)
+		return 0;
+	for (size_t i = 0; i < c.nsandboxes; i++) {
 		names_add(names, n, c.sandboxes[i].name);
+		tls |= strncmp(c.sandboxes[i].url, "wss://", 6) == 0;
+	}
 	config_free(&c);
+	return tls;
 }

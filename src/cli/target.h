@@ -55,8 +55,9 @@ void target_free(struct target *t);
  */
 int target_expand(char *const *args, size_t nargs, int all, char ***names, size_t *n);
 void target_names_free(char **names, size_t n);
-/* Every sandbox a name reaches: the local ones, then the config's. */
-void target_known(char ***names, size_t *n);
+/* Every sandbox a name reaches: the local ones, then the config's.
+ * Returns 1 when one of the config's is a wss:// URL, else 0. */
+int target_known(char ***names, size_t *n);
 /* 1 if arg names more than one target (a list, a @group): a fan-out. */
 int target_is_many(const char *arg);
 

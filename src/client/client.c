@@ -2,7 +2,9 @@
  * client.c: the client's event loop, one lws context with no listener.
  * Connections (conn.c) and the caller's own fds (watch.h) all run in it.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "client.h"
 #include "watch.h"
@@ -46,9 +48,43 @@ struct sbx_client *sbx_client_new(unsigned flags, const char *ca_file)
 		return NULL;
 	}
 	cl->vh = lws_get_vhost_by_name(cl->ctx, "default");
+	cl->ca_file = ca_file ? xstrdup(ca_file) : NULL;
 	sbx_client_set_keepalive(cl, 20);
 	cl->tls = (flags & SBX_CLIENT_TLS) != 0;
 	return cl;
+}
+
+/* lws keeps one client TLS context per vhost, so a target with a CA of
+ * its own gets a vhost of its own (without a listener) in the same loop. */
+struct lws_vhost *client_vhost_for(struct sbx_client *cl, const char *ca_file)
+{
+	struct lws_context_creation_info info = {0};
+	struct ca_vhost *v;
+	char name[32];
+	int n = 0;
+
+	if (ca_file == NULL || (cl->ca_file && strcmp(ca_file, cl->ca_file) == 0) || !cl->tls)
+		return cl->vh;
+	for (v = cl->cas; v; v = v->next, n++)
+		if (strcmp(v->path, ca_file) == 0)
+			return v->vh;
+	snprintf(name, sizeof name, "ca-%d", n);
+	info.vhost_name = name;
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = protos;
+	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+	info.client_ssl_ca_filepath = ca_file;
+	if (cl->deflate)
+		info.extensions = deflate_ext;
+	v = xcalloc(1, sizeof *v);
+	if ((v->vh = lws_create_vhost(cl->ctx, &info)) == NULL) {
+		free(v);
+		return NULL;
+	}
+	v->path = xstrdup(ca_file);
+	v->next = cl->cas;
+	cl->cas = v;
+	return v->vh;
 }
 
 void sbx_client_set_keepalive(struct sbx_client *cl, unsigned secs)
@@ -101,5 +137,12 @@ void sbx_client_free(struct sbx_client *cl)
 		free(c->rx);
 		free(c);
 	}
+	while (cl->cas) {
+		struct ca_vhost *v = cl->cas;
+		cl->cas = v->next;
+		free(v->path);
+		free(v);
+	}
+	free(cl->ca_file);
 	free(cl);
 }

@@ -8,9 +8,18 @@
 #include "outq.h"
 #include "sbx.h"
 
+/* A vhost that trusts one CA file, for connections that name it. */
+struct ca_vhost {
+	struct ca_vhost *next;
+	char *path;
+	struct lws_vhost *vh;
+};
+
 struct sbx_client {
 	struct lws_context *ctx;
 	struct lws_vhost *vh;
+	char *ca_file;		/* the default vhost's, or NULL */
+	struct ca_vhost *cas;	/* the others, made as connections ask */
 	struct sbx_conn *conns;
 	int stop;
 	int tls;
@@ -42,6 +51,10 @@ struct sbx_conn {
 	enum proto_err fail_code;
 	char fail_why[300];
 };
+
+/* client.c: the vhost whose TLS trusts ca_file (NULL: the client's);
+ * NULL if it cannot be made. */
+struct lws_vhost *client_vhost_for(struct sbx_client *cl, const char *ca_file);
 
 /* conn.c */
 void conn_push(struct sbx_conn *c, const struct msg *m);

@@ -112,7 +112,7 @@ static void connect_failed(struct sbx_conn *c, const char *lws_reason)
 		snprintf(why, sizeof why,
 			 "TLS handshake with %s failed: certificate not trusted, or not a wss:// agent "
 			 "(give --ca-file FILE for a private CA)", c->addr.text);
-		conn_fail(c, PERR_INTERNAL, why);
+		conn_fail(c, PERR_TLS, why);
 		return;
 	}
 	err = probe_errno(&c->addr);
@@ -331,9 +331,18 @@ struct sbx_conn *sbx_conn_open(struct sbx_client *cl, const char *target,
 			       const char *token, const struct sbx_conn_ops *ops,
 			       void *arg, char *err, size_t errlen)
 {
+	return sbx_conn_open_ca(cl, target, token, NULL, ops, arg, err, errlen);
+}
+
+struct sbx_conn *sbx_conn_open_ca(struct sbx_client *cl, const char *target,
+				  const char *token, const char *ca_file,
+				  const struct sbx_conn_ops *ops, void *arg, char *err,
+				  size_t errlen)
+{
 	struct lws_client_connect_info ci = {0};
 	struct sbx_conn *c = xcalloc(1, sizeof *c);
 	struct msg hello = {.type = MSG_HELLO};
+	struct lws_vhost *vh = cl->vh;
 	char address[200];
 
 	if (addr_parse_target(target, &c->addr, err, errlen) < 0) {
@@ -343,6 +352,12 @@ struct sbx_conn *sbx_conn_open(struct sbx_client *cl, const char *target,
 	}
 	if (c->addr.tls && !cl->tls) {
 		snprintf(err, errlen, "%s: this client was made without TLS (SBX_CLIENT_TLS)", target);
+		addr_free(&c->addr);
+		free(c);
+		return NULL;
+	}
+	if (c->addr.tls && (vh = client_vhost_for(cl, ca_file)) == NULL) {
+		snprintf(err, errlen, "%s: cannot load the CA file %s", target, ca_file);
 		addr_free(&c->addr);
 		free(c);
 		return NULL;
@@ -363,6 +378,7 @@ struct sbx_conn *sbx_conn_open(struct sbx_client *cl, const char *target,
 	else
 		snprintf(address, sizeof address, "%s", c->addr.host);
 	ci.context = cl->ctx;
+	ci.vhost = vh;
 	ci.address = address;
 	ci.port = c->addr.is_unix ? 0 : c->addr.port;
 	ci.path = "/";

@@ -43,8 +43,10 @@ struct sbx_conn_ops {
 	/* The agent said hello; execs may already have been queued. */
 	void (*ready)(struct sbx_conn *c, void *arg);
 	/* Could not connect, was refused, or lost the connection. `code` is
-	 * PERR_UNAUTHORIZED for a refused token, PERR_VERSION for a version
-	 * mismatch, PERR_INTERNAL otherwise. Live execs are abandoned. */
+	 * PERR_UNAUTHORIZED for a refused token, PERR_TLS for a wss://
+	 * handshake that failed (an untrusted certificate), PERR_VERSION for
+	 * a version mismatch, PERR_INTERNAL otherwise. Live execs are
+	 * abandoned. The first three will not mend by trying again. */
 	void (*failed)(struct sbx_conn *c, void *arg, enum proto_err code,
 		       const char *why);
 	/* The write queue fell back under SBX_QUEUE_LOW. */
@@ -63,6 +65,13 @@ struct sbx_conn_ops {
 struct sbx_conn *sbx_conn_open(struct sbx_client *cl, const char *target,
 			       const char *token, const struct sbx_conn_ops *ops,
 			       void *arg, char *err, size_t errlen);
+/* As sbx_conn_open, but a wss:// target's certificate must chain to
+ * ca_file (PEM) rather than to the client's CA: targets of one client may
+ * each have their own. NULL means the client's. */
+struct sbx_conn *sbx_conn_open_ca(struct sbx_client *cl, const char *target,
+				  const char *token, const char *ca_file,
+				  const struct sbx_conn_ops *ops, void *arg, char *err,
+				  size_t errlen);
 size_t sbx_conn_queued(const struct sbx_conn *c);
 const char *sbx_conn_target(const struct sbx_conn *c);
 /* The agent's run, from its hello ("" before, or from an agent that

@@ -28,6 +28,46 @@ msg=$("$SBX" exec "${URL/wss:/ws:}" echo no 2>&1); rc=$?
 check "plain ws:// to a wss agent gives 125" 125 $rc
 check_match "plain ws:// explained" "wants wss://" "$msg"
 
+# Many targets at once, each trusting its own CA (config ca-file): a
+# second agent with another self-signed certificate.
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost \
+	-addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+	-keyout "$T/key2.pem" -out "$T/cert2.pem" -days 2 2>/dev/null
+URL1=$URL
+start_agent_tcp b --tls-cert "$T/cert2.pem" --tls-key "$T/key2.pem" --token-file "$T/token"
+URL2=$(sed -n 's/.*listening on \(wss:[^ ]*\).*/\1/p' "$T/b.log")
+export XDG_CONFIG_HOME=$T/cfg
+mkdir -p "$T/cfg/sbx"
+cat >"$T/cfg/sbx/config" <<CONF
+[ta]
+url = $URL1
+ca-file = $T/cert.pem
+[tb]
+url = $URL2
+ca-file = $T/cert2.pem
+[crossed]
+url = $URL2
+ca-file = $T/cert.pem
+CONF
+out=$("$SBX" exec ta,tb -- echo both 2>"$T/fan.err"); rc=$?
+check "fan-out over wss, a CA each: exit 0" 0 $rc
+check "fan-out over wss, a CA each: both ran" 2 "$(grep -c '^both$' <<<"$out")"
+out=$("$SBX" tail --color=never ta tb -- echo tailed 2>&1); rc=$?
+check "tail over wss, a CA each: exit 0" 0 $rc
+check "tail over wss, a CA each: a line from each" "ta | tailed
+tb | tailed" "$(sort <<<"$out")"
+"$SBX" exec ta,crossed -- echo crossed >"$T/cross.out" 2>"$T/cross.err"; rc=$?
+check "fan-out: a target whose certificate its CA does not sign fails alone" 1 $rc
+check "...the other ran" crossed "$(sed -n '/^==> ta <==/{n;p}' "$T/cross.out")"
+check_match "...and the failed one is named, with why" "crossed .*TLS" "$(cat "$T/cross.err")"
+# An untrusted certificate will not mend: tail says so at once rather
+# than retrying for its --reconnect window.
+t0=$SECONDS
+out=$("$SBX" tail --color=never ta crossed -- echo tailed 2>&1); rc=$?
+check "tail: a target with an untrusted certificate: exit 1" 1 $rc
+check_match "...failed at once, not after the reconnect window" "^[0-9]$" "$((SECONDS - t0))"
+check_match "...named, with why" "crossed \| failed: TLS handshake" "$out"
+check_match "...the other ran" "ta +\| tailed" "$out"
 msg=$("$SBX_AGENT" --listen 127.0.0.1:0 --tls-cert "$T/cert.pem" 2>&1); rc=$?
 check "--tls-cert without --tls-key refused" 2 $rc
 check_match "--tls-cert without --tls-key explained" "go together" "$msg"

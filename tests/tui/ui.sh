@@ -289,6 +289,31 @@ wait_for k '  Z  +zoom the pane' && pass "the help shows the binding as it is" |
 keys k q C-a d
 wait_for k 'detached' || fail "detach rebound ui"
 
+# wss:// panes, each sandbox trusting its own CA (config ca-file); a
+# split keeps its pane's CA.
+if command -v openssl >/dev/null; then
+	for n in 1 2; do
+		openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost \
+			-addext "subjectAltName=IP:127.0.0.1" \
+			-keyout "$T/key$n.pem" -out "$T/cert$n.pem" -days 2 2>/dev/null
+		start_agent_tcp "s$n" --tls-cert "$T/cert$n.pem" --tls-key "$T/key$n.pem"
+		eval "S$n=\$(sed -n 's/.*listening on \(wss:[^ ]*\).*/\1/p' \"\$T/s$n.log\")"
+	done
+	mkdir -p "$T/cfg3/sbx"
+	printf '[s1]\nurl = %s\nca-file = %s\n[s2]\nurl = %s\nca-file = %s\n' \
+		"$S1" "$T/cert1.pem" "$S2" "$T/cert2.pem" >"$T/cfg3/sbx/config"
+	$TM new-session -d -s w -x 100 -y 30 "env XDG_CONFIG_HOME=$T/cfg3 $SBX ui s1 s2; sleep 60"
+	wait_for w 's1 \[running\].*s2 \[running\]' && pass "ui: two wss:// panes, a CA each" ||
+		fail "ui: two wss:// panes"
+	keys w 'echo tls-$((6*7))' Enter
+	wait_for w '^tls-42 *│' && pass "ui: typing reaches the wss:// pane" || fail "ui: wss typing"
+	keys w C-a '"'
+	wait_for w 'sbx ui \| 3 panes' && wait_count w 's1 \[running\]' 2 &&
+		pass "ui: a split of a wss:// pane connects with its CA" || fail "ui: wss split"
+	keys w C-a d
+	wait_for w 'detached' || fail "detach wss ui"
+fi
+
 # Bad input.
 out=$("$SBX" ui box1 </dev/null 2>&1); rc=$?
 check "sbx ui without a terminal: exit 125" 125 $rc

@@ -138,6 +138,7 @@ static const char *const err_wire[PERR__COUNT] = {
 	[PERR_TOO_MANY_EXECS] = "too_many_execs",
 	[PERR_STDIN_CLOSED] = "stdin_closed",
 	[PERR_UNAUTHORIZED] = "unauthorized",
+	[PERR_TLS] = "tls",
 	[PERR_INTERNAL] = "internal",
 };
 
