@@ -137,6 +137,7 @@ static void member_done(struct member *m)
 	f->done++;
 	if (f->ops->ended)
 		f->ops->ended(m);
+	feed_update(f);
 	fleet_next(f);
 }
 
@@ -164,6 +165,7 @@ static void on_started(struct sbx_exec *x, void *arg, int64_t pid)
 	m->ran = 1;
 	m->state = MEMBER_RUNNING;
 	m->session = m->f->reconnect_ms ? sbx_exec_number(x) : 0;
+	feed_update(m->f);
 }
 
 static void on_attached(struct sbx_exec *x, void *arg, const struct msg_attached *a)
@@ -177,6 +179,7 @@ static void on_attached(struct sbx_exec *x, void *arg, const struct msg_attached
 		notice(m, NOTICE_LOST, "%llu bytes of output were lost while disconnected "
 		       "(the agent keeps the last 4 MiB)", (unsigned long long)a->lost);
 	m->offset = a->offset;
+	feed_begin(m);
 }
 
 static void on_output(struct sbx_exec *x, void *arg, enum frame_kind kind,
@@ -245,7 +248,16 @@ static void on_error(struct sbx_exec *x, void *arg, enum proto_err code, const c
 	notice(m, NOTICE_LOST, "agent error (%s): %s", proto_err_name(code), msg);
 }
 
+static void on_stdin_drained(struct sbx_exec *x, void *arg)
+{
+	struct member *m = arg;
+
+	(void)x;
+	feed_update(m->f);
+}
+
 static const struct sbx_exec_ops exec_ops = {
+	.stdin_drained = on_stdin_drained,
 	.started = on_started,
 	.output = on_output,
 	.exited = on_exited,
@@ -267,13 +279,15 @@ static void exec_begin(struct member *m)
 		req.linger_ms = f->reconnect_ms + LINGER_EXTRA_MS;
 		req.stamps = f->stamps;
 	}
-	req.stdin_mode = f->stdin_data ? STDIN_PIPE : STDIN_NULL;
+	req.stdin_mode = f->stdin_data || f->stdin_stream ? STDIN_PIPE : STDIN_NULL;
 	m->offset = 0;
 	m->x = sbx_exec_start(m->conn, &req, &exec_ops, m);
 	if (f->stdin_data) {
 		sbx_exec_write(m->x, f->stdin_data, f->stdin_len);
 		sbx_exec_close_stdin(m->x);
 	}
+	if (f->stdin_stream)
+		feed_begin(m);
 }
 
 static void on_ready(struct sbx_conn *c, void *arg)
@@ -316,6 +330,7 @@ static void on_conn_failed(struct sbx_conn *c, void *arg, enum proto_err code, c
 	m->x = NULL; /* abandoned with the connection */
 	if (m->state == MEMBER_DONE)
 		return;
+	feed_update(f); /* it can take no more for now */
 	if (m->state != MEMBER_RETRYING && m->state != MEMBER_CONNECTING)
 		m->down_since = clock_ms();
 	else if (m->attempt == 0)
@@ -465,9 +480,15 @@ int fleet_run(struct fleet *f)
 		sbx_client_free(f->cl);
 		return -1;
 	}
+	if (f->stdin_stream && feed_start(f) < 0) {
+		fprintf(stderr, "sbx: cannot read stdin\n");
+		sbx_client_free(f->cl);
+		return -1;
+	}
 	fleet_next(f);
 	if (f->done < f->n)
 		sbx_client_run(f->cl);
+	feed_stop(f);
 	lws_sul_cancel(&stop_sul);
 	for (size_t i = 0; i < f->n; i++) {
 		lws_sul_cancel(&f->m[i].retry_sul);

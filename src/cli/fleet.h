@@ -22,6 +22,7 @@
 struct fleet;
 struct sbx_conn;
 struct sbx_exec;
+struct watch;
 
 enum member_state { MEMBER_WAITING, MEMBER_CONNECTING, MEMBER_RUNNING, MEMBER_RETRYING,
 		    MEMBER_DONE };
@@ -70,6 +71,8 @@ struct fleet {
 	const struct msg_exec *req;
 	const void *stdin_data; /* sent to each, then EOF; NULL: none */
 	size_t stdin_len;
+	int stdin_stream;       /* else stdin_fd, read as it comes, to each (feed.c) */
+	int stdin_fd;           /* -1 once the loop owns it */
 	unsigned parallel;      /* at most this many at once; 0: all */
 	unsigned reconnect_ms;  /* retry a lost connection this long; 0: never */
 	int retry_first;        /* also retry a first connection that fails */
@@ -85,6 +88,11 @@ struct fleet {
 	int interrupts;
 	int stopping;
 	int signo;              /* a signal that stopped us, else 0 */
+	struct watch *in;       /* stdin_fd's, while it is read */
+	int in_hup;             /* its writer went: held is the rest */
+	char *held;
+	size_t nheld;
+	int in_eof;             /* stdin_fd ended: each member's stdin is closed */
 };
 
 /* Members for names (resolved as TARGETs with the token and CA options);
@@ -101,5 +109,14 @@ void fleet_stop(struct fleet *f);
 void fleet_free(struct fleet *f);
 /* The name column's width: the longest name. */
 size_t fleet_width(const struct fleet *f);
+
+/* feed.c: stdin_fd to every member. A paused watch, then read whenever
+ * every member that has not ended runs and takes more (feed_update, when
+ * any of that changes); feed_begin when a member's exec starts or
+ * reattaches. */
+int feed_start(struct fleet *f);
+void feed_update(struct fleet *f);
+void feed_begin(struct member *m);
+void feed_stop(struct fleet *f);
 
 #endif

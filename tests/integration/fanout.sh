@@ -101,9 +101,39 @@ gone 125 null" "$(jq -r '"\(.sandbox) \(.status) \(.code)"' <"$T/json" | sort)"
 check "exec --json: stdout kept" "2" "$(jq -r 'select(.sandbox=="box2") | .stdout' <"$T/json")"
 check_match "exec --json: why gone failed" "cannot connect" "$(jq -r 'select(.sandbox=="gone") | .error' <"$T/json")"
 
-# Input, read once, sent to each.
+# Input, sent to each as it comes.
 out=$(printf 'l1\nl2\n' | "$SBX" exec -i --json @three wc -l | jq -j .stdout | sort -u)
 check "exec -i on three: each got our stdin" 2 "$out"
+# Live: what is typed reaches every target before the input ends.
+mkfifo "$T/fifo"
+timeout 20 "$SBX" exec -i --stream --color=never @three cat <"$T/fifo" >"$T/live" 2>&1 &
+lp=$!
+exec 7>"$T/fifo"
+echo first >&7
+for _ in $(seq 200); do [ "$(grep -c ' | first$' "$T/live")" = 3 ] && break; sleep 0.05; done
+check "exec -i on three: a line reaches each before stdin ends" 3 "$(grep -c ' | first$' "$T/live")"
+echo second >&7
+exec 7>&-
+wait $lp
+check "exec -i on three, live: exit 0 once stdin ends" 0 $?
+check "exec -i on three, live: both lines, in order, on each" "box1 | first
+box1 | second
+box2 | first
+box2 | second
+box3 | first
+box3 | second" "$(sort -s -k1,1 "$T/live" | grep ' | ')"
+# More than the 64 MiB a whole read allowed, byte for byte to each; one
+# target reads late, and the others wait for it without losing a byte.
+head -c 100000000 /dev/urandom >"$T/big"
+want=$(sha256sum <"$T/big" | cut -d' ' -f1)
+out=$("$SBX" exec -i --json @three sh -c '[ "$(cat id)" = 2 ] && sleep 1; sha256sum' <"$T/big" |
+	jq -j '.stdout' | cut -d' ' -f1 | sort | uniq -c | tr -s ' ')
+check "exec -i on three: 100 MB to each intact, a slow reader included" " 3 $want" "$out"
+rm -f "$T/big"
+out=$(printf 'a\nb\nc\n' | "$SBX" exec -i --json --parallel 1 @three wc -l | jq -j .stdout | sort | uniq -c | tr -s ' ')
+check "exec -i --parallel 1: each, in its turn, gets the whole input" " 3 3" "$out"
+out=$(printf 'x\n' | "$SBX" exec -i --json @four cat 2>/dev/null | jq -j 'select(.status == 0) | .stdout' | sort | uniq -c | tr -s ' ')
+check "exec -i with one unreachable: the others get the input" " 3 x" "$out"
 out=$("$SBX" exec --stdin-data hello --json @three cat | jq -r .stdout | sort -u)
 check "exec --stdin-data on three: each got it" hello "$out"
 out=$("$SBX" exec -it @three true 2>&1); rc=$?
