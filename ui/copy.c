@@ -9,6 +9,8 @@
 #include "pane.h"
 #include "xmalloc.h"
 
+#define IDLE_STATUS "copy mode: / search, n N, v selects lines, Enter copies, q leaves"
+
 void copy_enter(struct copy *c, struct pane *p)
 {
 	VTermScreenCell *cells = xcalloc((size_t)p->cols, sizeof *cells);
@@ -29,7 +31,7 @@ void copy_enter(struct copy *c, struct pane *p)
 	c->on = 1;
 	c->cursor = nh + (size_t)(p->cursor.row < p->rows ? p->cursor.row : 0);
 	c->top = c->n > (size_t)c->rows ? c->n - (size_t)c->rows : 0;
-	snprintf(c->status, sizeof c->status, "copy mode: / search, n N, Enter copies the line, q leaves");
+	snprintf(c->status, sizeof c->status, "%s", IDLE_STATUS);
 }
 
 void copy_leave(struct copy *c)
@@ -38,6 +40,25 @@ void copy_leave(struct copy *c)
 		free(c->lines[i]);
 	free(c->lines);
 	memset(c, 0, sizeof *c);
+}
+
+static size_t sel_first(const struct copy *c)
+{
+	return c->anchor < c->cursor ? c->anchor : c->cursor;
+}
+
+static size_t sel_last(const struct copy *c)
+{
+	return c->anchor > c->cursor ? c->anchor : c->cursor;
+}
+
+static void sel_status(struct copy *c)
+{
+	size_t n = sel_last(c) - sel_first(c) + 1;
+
+	snprintf(c->status, sizeof c->status,
+		 "copy mode: %zu line%s selected: Enter copies, Esc drops the selection", n,
+		 n == 1 ? "" : "s");
 }
 
 /* The cursor to line i, the view following it. */
@@ -52,6 +73,29 @@ static void cursor_to(struct copy *c, long i)
 		c->top = c->cursor;
 	if (c->cursor >= c->top + (size_t)c->rows)
 		c->top = c->cursor - (size_t)c->rows + 1;
+	if (c->selecting)
+		sel_status(c);
+}
+
+/* The chosen lines, joined by newlines: the selection, else the cursor's. */
+static char *chosen(const struct copy *c)
+{
+	size_t first = c->selecting ? sel_first(c) : c->cursor;
+	size_t last = c->selecting ? sel_last(c) : c->cursor;
+	size_t len = 0, at = 0;
+	char *s;
+
+	for (size_t i = first; i <= last; i++)
+		len += strlen(c->lines[i]) + 1;
+	s = xmalloc(len);
+	for (size_t i = first; i <= last; i++) {
+		size_t k = strlen(c->lines[i]);
+
+		memcpy(s + at, c->lines[i], k);
+		at += k;
+		s[at++] = i < last ? '\n' : '\0';
+	}
+	return s;
 }
 
 /* The next line holding the query, going back (dir -1) or on (1). */
@@ -142,14 +186,28 @@ int copy_key(struct copy *c, const unsigned char *k, size_t n, char **yank)
 	case 'N':
 		search(c, 1);
 		break;
+	case 'v':
+	case 'V':
+	case ' ':
+		if (c->n == 0)
+			break;
+		c->selecting = 1;
+		c->anchor = c->cursor;
+		sel_status(c);
+		break;
 	case '\r':
 	case '\n':
 	case 'y':
 		if (c->n)
-			*yank = xstrdup(c->lines[c->cursor]);
+			*yank = chosen(c);
 		return 0;
-	case 'q':
 	case 0x1b:
+		if (!c->selecting)
+			return 0;
+		c->selecting = 0;
+		snprintf(c->status, sizeof c->status, "%s", IDLE_STATUS);
+		break;
+	case 'q':
 		return 0;
 	default:
 		break;
@@ -186,7 +244,9 @@ void copy_draw(const struct copy *c, struct draw_rect r)
 	for (int row = 0; row < r.h; row++) {
 		size_t i = c->top + (size_t)row;
 
-		attrset(i == c->cursor ? A_REVERSE : A_NORMAL);
+		int chosen_line = c->selecting && i >= sel_first(c) && i <= sel_last(c);
+
+		attrset(i == c->cursor ? A_REVERSE | A_BOLD : chosen_line ? A_REVERSE : A_NORMAL);
 		mvhline(r.y + row, r.x, ' ', r.w);
 		if (i < c->n)
 			mvaddnstr(r.y + row, r.x, c->lines[i], fitting(c->lines[i], r.w));

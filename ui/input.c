@@ -244,12 +244,18 @@ static void paste_send(struct ui *u, const void *data, size_t n, const char *bra
 static void copy_yank(struct ui *u, char *line)
 {
 	char *b = b64_encode(line, strlen(line));
+	size_t lines = 1;
 
 	/* OSC 52: the outer terminal (or tmux, with set-clipboard) keeps it. */
 	outer_write("\033]52;c;", 7);
 	outer_write(b, strlen(b));
 	outer_write("\a", 1);
-	snprintf(u->message, sizeof u->message, "copied: %.100s", line);
+	for (const char *q = line; (q = strchr(q, '\n')) != NULL; q++)
+		lines++;
+	if (lines > 1)
+		snprintf(u->message, sizeof u->message, "copied %zu lines", lines);
+	else
+		snprintf(u->message, sizeof u->message, "copied: %.100s", line);
 	free(b);
 	free(line);
 }

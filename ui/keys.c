@@ -22,7 +22,7 @@ static const struct action {
 	[ACT_BROADCAST] = {"broadcast", "b", "broadcast: type into every pane at once, on/off"},
 	[ACT_CLOSE] = {"close", "x", "close the pane (its session goes on: sbx ps)"},
 	[ACT_KILL] = {"kill", "X", "kill the pane's process (SIGKILL)"},
-	[ACT_COPY_MODE] = {"copy-mode", "[", "copy mode: arrows, PgUp PgDn, / n N search, Enter copies"},
+	[ACT_COPY_MODE] = {"copy-mode", "[", "copy mode: arrows, PgUp PgDn, / n N search, v selects, Enter copies"},
 	[ACT_DETACH] = {"detach", "d", "detach: every session goes on; sbx ui --resume"},
 	[ACT_HELP] = {"help", "?", "this help"},
 };

@@ -322,8 +322,9 @@ const struct cmd_entry cmd_ui_entry = {
 		"of the last detach, else every local sandbox. Keys go to the focused pane;\n"
 		"after the prefix (ctrl-a) they are commands: arrows move the focus, \" and\n"
 		"% split, z zooms, b broadcasts to every pane, c opens a pane on a sandbox\n"
-		"you pick, x closes, X kills, d detaches, ? lists them all. Detaching\n"
-		"leaves every session running; sbx ui --resume brings the panes back.\n",
+		"you pick, x closes, X kills, [ scrolls, searches and copies, d detaches,\n"
+		"? lists them all. Detaching leaves every session running; sbx ui\n"
+		"--resume brings the panes back.\n",
 	.opts = ui_opts,
 	.options_anywhere = 1,
 	.exec = ui_main,

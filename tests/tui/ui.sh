@@ -159,6 +159,27 @@ check_match "copy mode shows it" '^1042 *│' "$(screen u)"
 keys u Enter
 wait_for u 'copied: 1042' && pass "Enter copies the line and leaves copy mode" || fail "copy"
 check "the copied line is in the outer terminal's clipboard (tmux's buffer)" 1042 "$($TM show-buffer 2>/dev/null)"
+# Lines selected with v, from the search's match up to the cursor.
+keys u C-a '['
+wait_for u 'copy mode: / search' || fail "copy mode again"
+keys u /
+wait_for u 'search back:' || fail "search prompt again"
+keys u 1 2 0 0
+wait_for u 'search back: 1200' || fail "search 1200 typed"
+keys u Enter
+wait_for u '/1200: line' || fail "search 1200"
+keys u v
+wait_for u '1 line selected' && pass "copy mode: v starts a selection" || fail "v selects"
+keys u j j
+wait_for u '3 lines selected' && pass "copy mode: moving extends the selection" || fail "selection grows"
+keys u Escape
+wait_for u 'copy mode: / search' && pass "copy mode: Esc drops the selection, copy mode stays" || fail "Esc drops"
+keys u k v k
+wait_for u '2 lines selected' || fail "selection upwards"
+keys u y
+wait_for u 'copied 2 lines' && pass "y copies the selected lines" || fail "copy lines"
+check "the selected lines, whole and in order, in the outer terminal's clipboard" "1200
+1201" "$($TM show-buffer 2>/dev/null)"
 
 # A pane whose program ends says how, until it is closed.
 keys u C-a '%'
