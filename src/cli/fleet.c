@@ -232,8 +232,10 @@ static void on_error(struct sbx_exec *x, void *arg, enum proto_err code, const c
 	struct member *m = arg;
 
 	(void)x;
-	if (code == PERR_STDIN_CLOSED)
+	if (code == PERR_STDIN_CLOSED) {
+		feed_update(m->f); /* it takes no more, and holds none back */
 		return;
+	}
 	if (code == PERR_UNKNOWN_EXEC && m->session) {
 		m->x = NULL;
 		member_fail(m, EXIT_SBX, "its session is gone from the agent: %s", msg);

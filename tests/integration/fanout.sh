@@ -129,7 +129,15 @@ want=$(sha256sum <"$T/big" | cut -d' ' -f1)
 out=$("$SBX" exec -i --json @three sh -c '[ "$(cat id)" = 2 ] && sleep 1; sha256sum' <"$T/big" |
 	jq -j '.stdout' | cut -d' ' -f1 | sort | uniq -c | tr -s ' ')
 check "exec -i on three: 100 MB to each intact, a slow reader included" " 3 $want" "$out"
-rm -f "$T/big"
+# One that closes its stdin early and runs on holds the others back in
+# nothing.
+head -c 20000000 "$T/big" >"$T/big20"
+want=$(sha256sum <"$T/big20" | cut -d' ' -f1)
+out=$(timeout 30 "$SBX" exec -i --json @three sh -c \
+	'if [ "$(cat id)" = 1 ]; then head -c 1000 >/dev/null; exec 0<&-; sleep 2; echo '"$want"'; else sha256sum; fi' \
+	<"$T/big20" | jq -j '.stdout' | cut -d' ' -f1 | sort | uniq -c | tr -s ' ')
+check "exec -i on three: one closes its stdin early, the others get every byte" " 3 $want" "$out"
+rm -f "$T/big" "$T/big20"
 out=$(printf 'a\nb\nc\n' | "$SBX" exec -i --json --parallel 1 @three wc -l | jq -j .stdout | sort | uniq -c | tr -s ' ')
 check "exec -i --parallel 1: each, in its turn, gets the whole input" " 3 3" "$out"
 out=$(printf 'x\n' | "$SBX" exec -i --json @four cat 2>/dev/null | jq -j 'select(.status == 0) | .stdout' | sort | uniq -c | tr -s ' ')
