@@ -215,6 +215,25 @@ int copy_key(struct copy *c, const unsigned char *k, size_t n, char **yank)
 	return 1;
 }
 
+int copy_scroll(struct copy *c, long lines)
+{
+	long last = c->n > (size_t)c->rows ? (long)(c->n - (size_t)c->rows) : 0;
+	long top = (long)c->top + lines;
+
+	if (top < 0)
+		top = 0;
+	if (top > last)
+		top = last;
+	c->top = (size_t)top;
+	if (c->cursor < c->top)
+		c->cursor = c->top;
+	if (c->cursor >= c->top + (size_t)c->rows)
+		c->cursor = c->top + (size_t)c->rows - 1;
+	if (c->selecting)
+		sel_status(c);
+	return !(lines > 0 && top == last && !c->selecting);
+}
+
 /* How many bytes of s fit in cols columns: a line wider than the pane is
  * cut at its edge, never inside a character. */
 static int fitting(const char *s, int cols)

@@ -37,6 +37,10 @@ void copy_leave(struct copy *c);
  * to the text to copy (malloc'd: lines joined by newlines) when some was
  * chosen. */
 int copy_key(struct copy *c, const unsigned char *k, size_t n, char **yank);
+/* The mouse wheel: the view up (lines < 0) or down, the cursor kept in
+ * it. 0 once it went down to the end (copy mode then ends, as tmux's
+ * copy-mode -e does). */
+int copy_scroll(struct copy *c, long lines);
 void copy_draw(const struct copy *c, struct draw_rect r);
 
 #endif

@@ -260,9 +260,38 @@ static void copy_yank(struct ui *u, char *line)
 	free(line);
 }
 
+#define WHEEL_LINES 3
+
+/* The wheel over the focused pane, whose program did not ask for the
+ * mouse: on the alternate screen (less, vi) arrow keys for it, as xterm's
+ * alternateScroll does; else up enters copy mode and scrolls its history,
+ * and down to the end leaves it, as tmux does. */
+static void wheel(struct ui *u, struct pane *p, int down)
+{
+	if (p->modes.set & TM_ALTSCREEN) {
+		const char *arrow = p->modes.set & TM_CURSOR_KEYS ? (down ? "\033OB" : "\033OA")
+								   : (down ? "\033[B" : "\033[A");
+		for (int i = 0; i < WHEEL_LINES; i++)
+			pane_type(p, arrow, 3);
+		return;
+	}
+	if (!u->copy.on) {
+		if (down)
+			return;
+		copy_enter(&u->copy, p);
+		u->relayout = 1;
+	}
+	if (!copy_scroll(&u->copy, down ? WHEEL_LINES : -WHEEL_LINES)) {
+		copy_leave(&u->copy);
+		u->relayout = 1;
+	}
+	frame_want(u);
+}
+
 /* A mouse event from our terminal (SGR: CSI < b ; x ; y M, m on release):
  * a click focuses the pane under it; in the focused pane it goes to a
- * program that asked for the mouse, in the pane's own coordinates. */
+ * program that asked for the mouse, in the pane's own coordinates; the
+ * wheel scrolls one that did not (wheel). */
 static void mouse_event(struct ui *u, const unsigned char *k, size_t n)
 {
 	struct layout_pane lp[MAX_PANES];
@@ -294,8 +323,13 @@ static void mouse_event(struct ui *u, const unsigned char *k, size_t n)
 		return;
 	}
 	row = y - (r.y + 1), col = x - r.x;
-	if (row < 0 || !(p->modes.set & (TM_MOUSE_X10 | TM_MOUSE_CLICK | TM_MOUSE_DRAG | TM_MOUSE_MOVE)))
+	if (row < 0)
 		return;
+	if (!(p->modes.set & (TM_MOUSE_X10 | TM_MOUSE_CLICK | TM_MOUSE_DRAG | TM_MOUSE_MOVE))) {
+		if ((b & 64) && !(b & 32) && fin == 'M')
+			wheel(u, p, b & 1);
+		return;
+	}
 	if ((b & 32) && !(p->modes.set & (TM_MOUSE_DRAG | TM_MOUSE_MOVE)))
 		return; /* motion, which it did not ask for */
 	if (p->modes.set & TM_MOUSE_SGR)

@@ -180,6 +180,22 @@ keys u y
 wait_for u 'copied 2 lines' && pass "y copies the selected lines" || fail "copy lines"
 check "the selected lines, whole and in order, in the outer terminal's clipboard" "1200
 1201" "$($TM show-buffer 2>/dev/null)"
+# The wheel over a pane whose program did not ask for the mouse scrolls
+# its history in copy mode, and scrolling down to the end leaves it.
+wait_for u '^seq-done' || fail "seq-done shown before the wheel"
+for _ in 1 2 3; do keys u -l $'\e[<64;10;10M'; done
+wait_for u 'copy mode: / search' && pass "the wheel up enters copy mode" || fail "wheel enters copy mode"
+wait_count u '^seq-done' 0 && pass "...and scrolls the history up" || fail "wheel scrolls"
+for _ in 1 2 3 4; do keys u -l $'\e[<65;10;10M'; done
+wait_count u 'copy mode:' 0 && pass "the wheel down to the end leaves copy mode" || fail "wheel leaves"
+# On the alternate screen (less), the wheel is arrow keys for the program.
+keys u 'seq 1 500 | less' Enter
+wait_for u '^1 *│' || fail "less"
+keys u -l $'\e[<65;10;10M'
+wait_for u '^4 *│' && pass "the wheel down in less scrolls it 3 lines" || fail "wheel in less"
+keys u q
+keys u 'echo less-done' Enter
+wait_for u '^less-done' || fail "less quit"
 
 # A pane whose program ends says how, until it is closed.
 keys u C-a '%'
