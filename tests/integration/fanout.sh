@@ -164,7 +164,7 @@ for _ in $(seq 100); do [ "$(alive_with '^sleep 303' | wc -l)" = 3 ] && break; s
 kill -INT $ep
 wait $ep
 check "exec on three after Ctrl-C: exit 130" 130 $?
-sleep 0.2
+wait_gone '^sleep 303'
 check "exec on three after Ctrl-C: nothing left" "" "$(alive_with '^sleep 303')"
 
 # --output-limit on each: cut, and said.

@@ -68,7 +68,7 @@ check "keep-alive: two requests on one connection" onetwo "$out"
 # A caller that hangs up: its command is killed.
 curl -s --unix-socket "${SOCK#unix:}" http://sbx/v1/exec -d '{"cmd":"sleep","args":["1003"]}' >/dev/null &
 c=$!
-sleep 0.5
+for _ in $(seq 100); do [ "$(ps -o pid= --ppid "$APID" | wc -l)" = 1 ] && break; sleep 0.05; done
 check "the command of a waiting caller runs" 1 "$(ps -o pid= --ppid "$APID" | wc -l)"
 kill $c; wait $c 2>/dev/null
 for _ in $(seq 30); do [ -z "$(ps -o pid= --ppid "$APID")" ] && break; sleep 0.1; done

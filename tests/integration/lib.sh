@@ -88,6 +88,16 @@ alive_with() {
 	pgrep -f -- "$1" | grep -v "^$$\$" || true
 }
 
+# wait_gone MARK: until no process has MARK (5 s at most), for a check
+# that they are gone: a loaded machine reaps late, and a fixed sleep
+# would race it.
+wait_gone() {
+	for _ in $(seq 100); do
+		[ -z "$(alive_with "$1")" ] && return 0
+		sleep 0.05
+	done
+}
+
 finish() {
 	# Again at the end: CI shows only the end of a log.
 	[ -n "$FAILED" ] && printf 'the checks that failed:%s\n' "$FAILED"

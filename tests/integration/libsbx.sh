@@ -53,6 +53,6 @@ start_agent doomed
 out=$("$SBX_BLOCKING" "$SOCK_A" "$SOCK" 2>&1); rc=$?
 check "blocking corners all right" 0 $rc
 [ $rc -eq 0 ] || echo "$out"
-sleep 0.3
+wait_gone orphan-d41c
 check "a stream freed while running is killed" "" "$(alive_with orphan-d41c)"
 finish

@@ -41,7 +41,7 @@ start=$(date +%s%N)
 took=$(( ($(date +%s%N) - start) / 1000000 ))
 check "timeout of a TERM-ignoring tree exits 124" 124 $rc
 [ "$took" -lt 4000 ] || fail "TERM-ignoring tree took ${took} ms to go"
-sleep 0.3
+wait_gone "^$SLEEP 10[123]"
 check "no process of the timed-out tree left, setsid one included" "" \
 	"$(alive_with "^$SLEEP 10[123]")"
 

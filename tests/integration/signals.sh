@@ -28,8 +28,8 @@ wait $spid; rc=$?
 check "SIGINT reaches the remote shell, exit from its trap" 7 $rc
 check "remote trap output arrives" "ready
 got-int" "$(cat "$T/out")"
-sleep 0.3
-check "the group's sleep got SIGINT too" "" "$(alive_with "$SLEEP 1000")"
+wait_gone "^$SLEEP 1000"
+check "the group's sleep got SIGINT too" "" "$(alive_with "^$SLEEP 1000")"
 
 "$SBX" shell "$SOCK" "trap '' INT; echo ready; $SLEEP 1001" >"$T/out2" &
 spid=$!

@@ -84,9 +84,9 @@ check "tail: partial last lines, names padded" \
 	"$(printf 'box1%*s | no newline\n%s | no newline' $((${#A2} - 4)) '' "$A2" | sort)" \
 	"$(printf '%s\n' "$out" | sort)"
 # A partial line is printed once its sandbox is quiet, before it ends.
-"$SBX" tail box1 -- sh -c 'printf "half"; sleep 2' >"$T/idle" &
+"$SBX" tail box1 -- sh -c 'printf "half"; sleep 5' >"$T/idle" &
 tp=$!
-sleep 1
+for _ in $(seq 80); do [ -s "$T/idle" ] && break; sleep 0.05; done
 check "tail: a partial line is printed after a quiet moment" "box1 | half" "$(cat "$T/idle")"
 kill -INT $tp
 wait $tp
@@ -204,7 +204,7 @@ check "tail: the three started" 3 "$(alive_with '^sleep 301' | wc -l)"
 kill -INT $tp
 wait $tp
 check "tail after Ctrl-C: exit 130" 130 $?
-sleep 0.2
+wait_gone '^sleep 301'
 check "tail after Ctrl-C: nothing left running" "" "$(alive_with '^sleep 301')"
 "$SBX" tail box1 -- sh -c 'trap "" INT; echo up; while :; do sleep 0.1; done # tailmark2' >"$T/int2" 2>&1 &
 tp=$!
