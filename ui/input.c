@@ -65,7 +65,7 @@ static void picker_choose(struct ui *u)
 		return;
 	name = u->o->known[u->pick];
 	if (u->o->resolve(name, &url, &token, &ca_file) < 0) {
-		snprintf(u->message, sizeof u->message, "%s: cannot be reached", name);
+		ui_say(u, "%s: cannot be reached", name);
 		return;
 	}
 	pane_split(u, 1, name, url, token, ca_file);
@@ -154,9 +154,8 @@ static void command_key(struct ui *u, const unsigned char *k, size_t n)
 		}
 		break;
 	default:
-		snprintf(u->message, sizeof u->message, "%s %c: no such key (%s ? lists them)",
-			 u->o->prefix_name, k[0] >= 0x20 && k[0] < 0x7f ? k[0] : '?',
-			 u->o->prefix_name);
+		ui_say(u, "%s %c: no such key (%s ? lists them)", u->o->prefix_name,
+		       k[0] >= 0x20 && k[0] < 0x7f ? k[0] : '?', u->o->prefix_name);
 		break;
 	}
 	frame_want(u);
@@ -253,9 +252,9 @@ static void copy_yank(struct ui *u, char *line)
 	for (const char *q = line; (q = strchr(q, '\n')) != NULL; q++)
 		lines++;
 	if (lines > 1)
-		snprintf(u->message, sizeof u->message, "copied %zu lines", lines);
+		ui_say(u, "copied %zu lines", lines);
 	else
-		snprintf(u->message, sizeof u->message, "copied: %.100s", line);
+		ui_say(u, "copied: %.100s", line);
 	free(b);
 	free(line);
 }
@@ -312,15 +311,19 @@ static void mouse_event(struct ui *u, const unsigned char *k, size_t n)
 	if (p == NULL)
 		return;
 	if (p->id != u->focus) {
-		if (fin == 'M' && (b & ~3) == 0) {
-			if (u->copy.on)
-				copy_leave(&u->copy);
-			u->focus = p->id;
-			u->zoomed = 0;
-			u->relayout = 1;
-			frame_want(u);
-		}
-		return;
+		/* A click focuses the pane; the wheel too, and scrolls it. */
+		int click = fin == 'M' && (b & ~3) == 0;
+
+		if (!click && !(fin == 'M' && (b & 64) && !(b & 32)))
+			return;
+		if (u->copy.on)
+			copy_leave(&u->copy);
+		u->focus = p->id;
+		u->zoomed = 0;
+		u->relayout = 1;
+		frame_want(u);
+		if (click)
+			return;
 	}
 	row = y - (r.y + 1), col = x - r.x;
 	if (row < 0)

@@ -41,8 +41,8 @@ struct ui {
 	int frame_due;
 	lws_usec_t last_frame;
 	int detached;
-	char message[200];  /* on the status line until the next key */
-	lws_sorted_usec_list_t frame_sul, prefix_sul;
+	char message[200];  /* on the status line for a while (ui_say) */
+	lws_sorted_usec_list_t frame_sul, prefix_sul, message_sul;
 	/* A key split over two reads (an escape sequence). */
 	unsigned char pend[16];
 	size_t npend;
@@ -71,6 +71,8 @@ void pane_close(struct ui *u, int id);
 void pane_split(struct ui *u, int vertical, const char *name, const char *url, const char *token,
 		const char *ca_file);
 void outer_write(const char *s, size_t n);
+/* A message on the status line, for 4 seconds or until the prefix. */
+void ui_say(struct ui *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ui_detach(struct ui *u);
 
 /* frame.c */

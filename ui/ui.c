@@ -4,6 +4,7 @@
 #include <locale.h>
 #include <malloc.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,12 +102,33 @@ void panes_fit(struct ui *u)
 	frame_want(u);
 }
 
+#define MESSAGE_US (4 * LWS_US_PER_SEC)
+
+static void message_expire(lws_sorted_usec_list_t *sul)
+{
+	struct ui *u = lws_container_of(sul, struct ui, message_sul);
+
+	u->message[0] = '\0';
+	frame_want(u);
+}
+
+void ui_say(struct ui *u, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(u->message, sizeof u->message, fmt, ap);
+	va_end(ap);
+	lws_sul_schedule(sbx_client_context(u->cl), 0, &u->message_sul, message_expire, MESSAGE_US);
+	frame_want(u);
+}
+
 static struct pane *pane_add(struct ui *u, const struct pane_spec *s, int id)
 {
 	struct pane *p;
 
 	if (u->npanes == MAX_PANES) {
-		snprintf(u->message, sizeof u->message, "at most %d panes", MAX_PANES);
+		ui_say(u, "at most %d panes", MAX_PANES);
 		return NULL;
 	}
 	if (id <= 0 || pane_by_id(u, id))
@@ -365,6 +387,7 @@ int ui_run(const struct ui_opts *o)
 		unlink(o->state_file); /* every pane it kept was closed */
 	lws_sul_cancel(&u.frame_sul);
 	lws_sul_cancel(&u.prefix_sul);
+	lws_sul_cancel(&u.message_sul);
 	if (u.copy.on)
 		copy_leave(&u.copy);
 	outer_write(OUTER_MODES_OFF, strlen(OUTER_MODES_OFF));

@@ -180,6 +180,8 @@ keys u y
 wait_for u 'copied 2 lines' && pass "y copies the selected lines" || fail "copy lines"
 check "the selected lines, whole and in order, in the outer terminal's clipboard" "1200
 1201" "$($TM show-buffer 2>/dev/null)"
+wait_count u 'copied 2 lines' 0 && wait_for u '^ sbx ui \| 2 panes' &&
+	pass "a message leaves the status line by itself" || fail "message stays"
 # The wheel over a pane whose program did not ask for the mouse scrolls
 # its history in copy mode, and scrolling down to the end leaves it.
 wait_for u '^seq-done' || fail "seq-done shown before the wheel"
@@ -196,6 +198,15 @@ wait_for u '^4 *│' && pass "the wheel down in less scrolls it 3 lines" || fail
 keys u q
 keys u 'echo less-done' Enter
 wait_for u '^less-done' || fail "less quit"
+# The wheel over the other pane focuses it and scrolls it.
+keys u -l $'\e[<64;70;10M'
+wait_for u 'copy mode: / search' && pass "the wheel over the other pane: copy mode" || fail "wheel other pane"
+keys u q
+wait_for u '^ sbx ui \| 2 panes \| box2 \|' && pass "...in that pane, which has the focus now" ||
+	fail "wheel focuses"
+keys u -l $'\e[<0;10;10M'
+keys u -l $'\e[<0;10;10m'
+wait_for u '^ sbx ui \| 2 panes \| box1 \|' || fail "focus back left"
 
 # A pane whose program ends says how, until it is closed.
 keys u C-a '%'
