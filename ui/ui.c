@@ -271,12 +271,11 @@ static void state_save(struct ui *u)
 			layout_remove(u->layout, p->id);
 			continue;
 		}
-		if (1)
-			fprintf(f, "pane %d %u %d %s %s\n", p->id, p->session, p->read_only, p->name,
-				p->command);
+		fprintf(f, "pane %d %u %d %s %s\n", p->id, p->session, p->read_only, p->name,
+			p->command);
 	}
 	text = layout_save(u->layout);
-	fprintf(f, "layout %s\nfocus %d\n", text ? text : "", u->focus);
+	fprintf(f, "layout %s\nfocus %d\nzoomed %d\n", text ? text : "", u->focus, u->zoomed);
 	free(text);
 	if (fclose(f) == 0)
 		rename(tmp, u->o->state_file);
@@ -364,6 +363,7 @@ int ui_run(const struct ui_opts *o)
 		layout_tile(u.layout, ids, u.npanes);
 	}
 	u.focus = o->focus > 0 && pane_by_id(&u, o->focus) ? o->focus : u.npanes ? ids[0] : 0;
+	u.zoomed = o->zoomed && u.focus == o->focus;
 	in_fd = dup(0);
 	if (screen_start(&u) < 0 || in_fd < 0 ||
 	    watch_new(sbx_client_vhost(u.cl), in_fd, &in_ops, &u) == NULL) {

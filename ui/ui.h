@@ -35,6 +35,7 @@ struct ui_opts {
 	int resumed;            /* the panes came from it: closing them all removes it */
 	const char *layout;     /* restored layout, or NULL: tiled */
 	int focus;              /* restored focus (a pane's id), or 0 */
+	int zoomed;             /* restored: that pane zoomed */
 	/* Targets the picker offers for a new pane, resolved on demand. */
 	char **known;
 	size_t nknown;

@@ -97,12 +97,13 @@ static int session_add(struct ui_opts *o, const char *spec)
 	return rc;
 }
 
-/* The panes a detach kept: "pane ID SESSION NAME", "layout TEXT", "focus ID". */
+/* The panes a detach kept: "pane ID SESSION NAME", "layout TEXT", "focus ID",
+ * "zoomed 0|1". */
 static int state_load(struct ui_opts *o, const char *path, char **layout)
 {
 	char line[4400], name[4096];
 	int at, ro;
-	int ids[UI_MAX_TARGETS], id, focus = 0;
+	int ids[UI_MAX_TARGETS], id, focus = 0, zoomed = 0;
 	unsigned session;
 	FILE *f = fopen(path, "r");
 	size_t n = 0;
@@ -122,16 +123,18 @@ static int state_load(struct ui_opts *o, const char *path, char **layout)
 		} else if (strncmp(line, "layout ", 7) == 0) {
 			free(*layout);
 			*layout = xstrdup(line + 7);
-		} else {
-			sscanf(line, "focus %d", &focus);
+		} else if (sscanf(line, "focus %d", &focus) != 1) {
+			sscanf(line, "zoomed %d", &zoomed);
 		}
 	}
 	fclose(f);
 	/* The saved layout names the panes by their ids: they keep them. */
 	for (size_t i = 0; i < n; i++) {
 		o->targets[o->n - n + i].id = ids[i];
-		if (ids[i] == focus)
+		if (ids[i] == focus) {
 			o->focus = focus;
+			o->zoomed = zoomed == 1;
+		}
 	}
 	return 0;
 }

@@ -337,6 +337,23 @@ wait_for k '  Z  +zoom the pane' && pass "the help shows the binding as it is" |
 keys k q C-a d
 wait_for k 'detached' || fail "detach rebound ui"
 
+# A zoomed pane is zoomed again after a detach and --resume.
+ui z 100x30 box1 box1
+wait_for z 'box1 \[running\].*box1 \[running\]' || fail "two panes for zoom"
+keys z C-a z
+wait_for z '\(zoomed\)' || fail "zoom before detach"
+keys z C-a d
+wait_for z '^rc=0$' || fail "zoomed detach"
+ui z2 100x30 --resume
+wait_for z2 '\| box1 \(zoomed\) \|' && pass "--resume: the zoomed pane is zoomed again" || fail "zoom resumed"
+wait_count z2 'box1 \[running\]' 1 && sleep 0.3 && wait_count z2 '\[running\]' 1 &&
+	pass "...and it alone is shown" || fail "zoomed alone: $(screen z2 | grep -c '\[running\]') frames"
+keys z2 C-a z
+wait_count z2 '\[running\]' 1 && wait_for z2 'box1 \[running\].*box1 \[running\]' &&
+	pass "...until z zooms it out" || fail "unzoom resumed"
+keys z2 C-a d
+wait_for z2 '^rc=0$' || fail "detach resumed zoom"
+
 # wss:// panes, each sandbox trusting its own CA (config ca-file); a
 # split keeps its pane's CA.
 if command -v openssl >/dev/null; then
