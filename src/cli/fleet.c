@@ -48,9 +48,7 @@ int fleet_init(struct fleet *f, char **names, size_t n, const char *token_file,
 		 * comes; the others run. */
 		if (target_resolve(names[i], token_file, ca_file, &t, m->why, sizeof m->why) < 0)
 			continue;
-		if (t.ca_file && access(t.ca_file, R_OK) < 0) {
-			snprintf(m->why, sizeof m->why, "cannot read CA file %s: %s", t.ca_file,
-				 strerror(errno));
+		if (t.ca_file && target_ca_check(t.ca_file, m->why, sizeof m->why) < 0) {
 			target_free(&t);
 			continue;
 		}

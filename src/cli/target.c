@@ -19,6 +19,35 @@
 #include "token.h"
 #include "xmalloc.h"
 
+#define CA_SCAN_MAX (1024 * 1024)
+
+int target_ca_check(const char *path, char *why, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+	int found, err;
+
+	if (f == NULL) {
+		snprintf(why, len, "cannot read CA file %s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf = xmalloc(CA_SCAN_MAX + 1);
+	n = fread(buf, 1, CA_SCAN_MAX, f);
+	err = ferror(f) ? errno : 0;
+	fclose(f);
+	buf[n] = '\0';
+	found = strstr(buf, "-----BEGIN CERTIFICATE-----") != NULL ||
+		strstr(buf, "-----BEGIN TRUSTED CERTIFICATE-----") != NULL;
+	free(buf);
+	if (err)
+		snprintf(why, len, "cannot read CA file %s: %s", path, strerror(err));
+	else if (!found)
+		snprintf(why, len, "CA file %s holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+			 path);
+	return err || !found ? -1 : 0;
+}
+
 int target_token(const char *file, char **token)
 {
 	const char *env = getenv("SBX_TOKEN");
@@ -49,8 +78,8 @@ int target_reach(const char *arg, const char *token_file, const char *ca_file,
 		fprintf(stderr, "sbx: %s\n", err);
 		return -1;
 	}
-	if (t->ca_file && access(t->ca_file, R_OK) < 0) {
-		fprintf(stderr, "sbx: cannot read CA file %s: %s\n", t->ca_file, strerror(errno));
+	if (t->ca_file && target_ca_check(t->ca_file, err, sizeof err) < 0) {
+		fprintf(stderr, "sbx: %s\n", err);
 		target_free(t);
 		return -1;
 	}
@@ -285,8 +314,8 @@ struct sbx *target_connect(const char *target, const struct target_opts *o)
 		fprintf(stderr, "sbx: %s\n", err);
 		return NULL;
 	}
-	if (t.ca_file && access(t.ca_file, R_OK) < 0)
-		fprintf(stderr, "sbx: cannot read CA file %s: %m\n", t.ca_file);
+	if (t.ca_file && target_ca_check(t.ca_file, err, sizeof err) < 0)
+		fprintf(stderr, "sbx: %s\n", err);
 	else if (target_token(t.token_file, &token) == 0) {
 		s = sbx_connect_ca(t.url, token, t.ca_file, err, sizeof err);
 		free(token);

@@ -68,6 +68,10 @@ int target_reach(const char *arg, const char *token_file, const char *ca_file,
 		 struct target *t, char **token);
 /* *token is NULL or malloc'd; -1 after printing why it cannot be read. */
 int target_token(const char *file, char **token);
+/* 0 if path is a readable file with a PEM certificate in it, as a CA
+ * file must be; else -1 with why (TLS would only fail later, saying the
+ * agent's certificate is not trusted). */
+int target_ca_check(const char *path, char *why, size_t len);
 /* TARGET resolved and connected, or NULL after printing why (the caller
  * exits EXIT_SBX). */
 struct sbx *target_connect(const char *target, const struct target_opts *o);

@@ -24,6 +24,13 @@ msg=$("$SBX" exec "$URL" echo no 2>&1); rc=$?
 check "untrusted certificate gives 125" 125 $rc
 check_match "untrusted certificate explained" "TLS handshake.*--ca-file" "$msg"
 
+echo "not a certificate" >"$T/notpem.pem"
+msg=$("$SBX" exec --ca-file "$T/notpem.pem" "$URL" echo no 2>&1); rc=$?
+check "a CA file with no certificate in it: 125" 125 $rc
+check_match "...said before any handshake" "CA file .*notpem.pem holds no PEM certificate" "$msg"
+msg=$("$SBX" exec --ca-file "$T" "$URL" echo no 2>&1); rc=$?
+check_match "a directory as the CA file: said" "cannot read CA file .*: Is a directory" "$msg"
+
 msg=$("$SBX" exec "${URL/wss:/ws:}" echo no 2>&1); rc=$?
 check "plain ws:// to a wss agent gives 125" 125 $rc
 check_match "plain ws:// explained" "wants wss://" "$msg"
@@ -60,6 +67,10 @@ tb | tailed" "$(sort <<<"$out")"
 check "fan-out: a target whose certificate its CA does not sign fails alone" 1 $rc
 check "...the other ran" crossed "$(sed -n '/^==> ta <==/{n;p}' "$T/cross.out")"
 check_match "...and the failed one is named, with why" "crossed .*TLS" "$(cat "$T/cross.err")"
+printf '[notpem]\nurl = %s\nca-file = %s\n' "$URL1" "$T/notpem.pem" >>"$T/cfg/sbx/config"
+"$SBX" exec ta,notpem -- echo x >/dev/null 2>"$T/np.err"; rc=$?
+check "fan-out: a target whose CA file is no PEM fails alone" 1 $rc
+check_match "...named, with why" "notpem .*holds no PEM certificate" "$(cat "$T/np.err")"
 # An untrusted certificate will not mend: tail says so at once rather
 # than retrying for its --reconnect window.
 t0=$SECONDS
