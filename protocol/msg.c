@@ -890,8 +890,10 @@ static int attached_decode(json_t *o, struct msg *m, struct proto_error *e)
 	    get_int(o, "rows", 0, 1, 65535, &rows, e) < 0 ||
 	    get_int(o, "cols", 0, 1, 65535, &cols, e) < 0 ||
 	    get_count(o, "stdout_offset", INT64_MAX, &a->stdout_offset, e) < 0 ||
-	    get_count(o, "stderr_offset", INT64_MAX, &a->stderr_offset, e) < 0)
+	    get_count(o, "stderr_offset", INT64_MAX, &a->stderr_offset, e) < 0 ||
+	    get_count(o, "stdin_offset", INT64_MAX, &a->stdin_offset, e) < 0)
 		return -1;
+	a->stdin_known = json_object_get(o, "stdin_offset") != NULL;
 	if (!rows != !cols) {
 		proto_error_set(e, PERR_BAD_MESSAGE, "give both \"rows\" and \"cols\", or neither");
 		return -1;
@@ -921,6 +923,8 @@ static void attached_encode(json_t *o, const struct msg *m)
 	}
 	json_object_set_new(o, "stdout_offset", json_integer((json_int_t)a->stdout_offset));
 	json_object_set_new(o, "stderr_offset", json_integer((json_int_t)a->stderr_offset));
+	if (a->stdin_known)
+		json_object_set_new(o, "stdin_offset", json_integer((json_int_t)a->stdin_offset));
 }
 
 static int stamp_decode(json_t *o, struct msg *m, struct proto_error *e)

@@ -195,6 +195,10 @@ struct msg_attached {
 	/* The stream offsets of the first stdout and stderr frames to come
 	 * (offset is their sum: the session's output counts both). */
 	uint64_t stdout_offset, stderr_offset;
+	/* Stdin the session's command was given, from all its viewers: a
+	 * client that lost its connection sends again what came after. */
+	uint64_t stdin_offset;
+	int stdin_known; /* the agent said stdin_offset (an older one does not) */
 };
 
 /* stamp: the output that follows under this id was read at ts_ms. */

@@ -71,6 +71,7 @@ struct session {
 	struct chunk *chunks; /* the ring's pieces from chunks[first], n of them */
 	size_t first, nchunks, chunks_cap;
 	uint64_t total[2];    /* stdout and stderr bytes so far */
+	uint64_t in_total;    /* stdin taken from its viewers */
 	uint32_t linger_ms;
 	lws_sorted_usec_list_t linger_sul;
 	uint64_t fed;        /* output up to here is in the screen */
@@ -607,6 +608,8 @@ static void attached_send(struct viewer *v, struct msg *r)
 	session_offsets(v->s, v->sent, o);
 	r->u.attached.stdout_offset = o[0];
 	r->u.attached.stderr_offset = o[1];
+	r->u.attached.stdin_offset = v->s->in_total;
+	r->u.attached.stdin_known = 1;
 	conn_send(v->conn, r);
 }
 
@@ -677,6 +680,9 @@ void viewer_stdin(struct viewer *v, const struct frame *f)
 	if (!conn_stdin_in_order(v->conn, f, v->in_off) || f->len == 0)
 		return;
 	v->in_off += f->len;
+	/* Counted only where it reaches the command (stdin_offset). */
+	if (exec_stdin_open(v->s->x))
+		v->s->in_total += f->len;
 	exec_in_push(v->s->x, f->data, f->len);
 	/* Granted at once: what waits is bounded by stalling the typists'
 	 * connections (session_stall), not by their credit. */

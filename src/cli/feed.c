@@ -3,8 +3,11 @@
  * `sbx exec -i` sends it to one. It is read only while every member can
  * take it: none still connecting or reconnecting (what it missed could
  * not be sent again), none with more than SBX_QUEUE_HIGH waiting for its
- * agent's credit. So the slowest member sets the pace and nothing is
- * kept here; a member that ends stops taking part.
+ * agent's credit. So the slowest member sets the pace, and a member that
+ * ends stops taking part. What a member may not have received when its
+ * connection dropped (its queue, its credit) is at most FEED_KEEP bytes:
+ * the last that much is kept, and sent again from where its agent says
+ * it stopped (feed_resume).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,11 +20,39 @@
 #include "watch.h"
 #include "xmalloc.h"
 
+#define FEED_KEEP (SBX_QUEUE_HIGH + PROTO_STDIN_WINDOW + 2 * PROTO_MAX_DATA)
+
+/* The kept bytes [from, to) of the stream, to m: two pieces at most. */
+static void kept_write(struct fleet *f, struct member *m, uint64_t from, uint64_t to)
+{
+	while (from < to) {
+		size_t at = (size_t)(from % FEED_KEEP), n = FEED_KEEP - at;
+
+		if (n > to - from)
+			n = (size_t)(to - from);
+		sbx_exec_write(m->x, f->kept + at, n);
+		from += n;
+	}
+}
+
 static void feed_send(struct fleet *f, const void *buf, size_t len)
 {
+	const unsigned char *p = buf;
+
 	for (size_t i = 0; i < f->n; i++)
 		if (f->m[i].state != MEMBER_DONE && f->m[i].x)
 			sbx_exec_write(f->m[i].x, buf, len);
+	if (f->kept == NULL)
+		f->kept = xmalloc(FEED_KEEP);
+	for (size_t done = 0; done < len;) {
+		size_t at = (size_t)(f->in_total % FEED_KEEP), n = FEED_KEEP - at;
+
+		if (n > len - done)
+			n = len - done;
+		memcpy(f->kept + at, p + done, n);
+		done += n;
+		f->in_total += n;
+	}
 }
 
 static void feed_eof(struct fleet *f)
@@ -117,6 +148,26 @@ void feed_update(struct fleet *f)
 	}
 }
 
+int feed_resume(struct member *m, uint64_t from, uint64_t *lost)
+{
+	struct fleet *f = m->f;
+	uint64_t oldest = f->in_total > FEED_KEEP ? f->in_total - FEED_KEEP : 0;
+
+	*lost = 0;
+	if (from > f->in_total) {
+		feed_begin(m);
+		return -1; /* more than we ever sent: not ours to mend */
+	}
+	if (from < oldest) {
+		*lost = oldest - from;
+		from = oldest;
+	}
+	if (m->x)
+		kept_write(f, m, from, f->in_total);
+	feed_begin(m);
+	return 0;
+}
+
 void feed_begin(struct member *m)
 {
 	if (m->f->in_eof && m->x)
@@ -132,4 +183,6 @@ void feed_stop(struct fleet *f)
 	free(f->held);
 	f->held = NULL;
 	f->nheld = 0;
+	free(f->kept);
+	f->kept = NULL;
 }

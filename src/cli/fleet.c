@@ -166,6 +166,27 @@ static void on_started(struct sbx_exec *x, void *arg, int64_t pid)
 	feed_update(m->f);
 }
 
+/* Reattached: what its agent did not get of our stdin, again. */
+static void stdin_resume(struct member *m, const struct msg_attached *a)
+{
+	struct fleet *f = m->f;
+	uint64_t lost = 0;
+
+	if (!a->stdin_known) {
+		feed_begin(m);
+		return;
+	}
+	if (f->stdin_data) {
+		if (a->stdin_offset < f->stdin_len)
+			sbx_exec_write(m->x, (const char *)f->stdin_data + a->stdin_offset,
+				       f->stdin_len - (size_t)a->stdin_offset);
+		sbx_exec_close_stdin(m->x);
+	} else if (f->stdin_stream && feed_resume(m, a->stdin_offset, &lost) == 0 && lost) {
+		notice(m, NOTICE_LOST, "%llu bytes of input were lost while disconnected",
+		       (unsigned long long)lost);
+	}
+}
+
 static void on_attached(struct sbx_exec *x, void *arg, const struct msg_attached *a)
 {
 	struct member *m = arg;
@@ -177,7 +198,7 @@ static void on_attached(struct sbx_exec *x, void *arg, const struct msg_attached
 		notice(m, NOTICE_LOST, "%llu bytes of output were lost while disconnected "
 		       "(the agent keeps the last 4 MiB)", (unsigned long long)a->lost);
 	m->offset = a->offset;
-	feed_begin(m);
+	stdin_resume(m, a);
 }
 
 static void on_output(struct sbx_exec *x, void *arg, enum frame_kind kind,

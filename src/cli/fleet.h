@@ -92,6 +92,8 @@ struct fleet {
 	int in_hup;             /* its writer went: held is the rest */
 	char *held;
 	size_t nheld;
+	unsigned char *kept;    /* the stream's last bytes, for feed_resume */
+	uint64_t in_total;      /* stream bytes sent so far */
 	int in_eof;             /* stdin_fd ended: each member's stdin is closed */
 };
 
@@ -117,6 +119,10 @@ size_t fleet_width(const struct fleet *f);
 int feed_start(struct fleet *f);
 void feed_update(struct fleet *f);
 void feed_begin(struct member *m);
+/* Reattached: what followed stream byte `from` (what its agent got) sent
+ * again, then feed_begin. *lost: bytes no longer kept; -1 if `from` is
+ * past what was sent. */
+int feed_resume(struct member *m, uint64_t from, uint64_t *lost);
 void feed_stop(struct fleet *f);
 
 #endif

@@ -23,6 +23,8 @@ url = $A2
 url = $A3
 [gone]
 url = unix:$T/none.sock
+[relayed]
+url = unix:$T/relay.sock
 @three = box1 box2 box3
 @four = box1 box2 box3 gone
 CONF
@@ -137,6 +139,32 @@ out=$(timeout 30 "$SBX" exec -i --json @three sh -c \
 	'if [ "$(cat id)" = 1 ]; then head -c 1000 >/dev/null; exec 0<&-; sleep 2; echo '"$want"'; else sha256sum; fi' \
 	<"$T/big20" | jq -j '.stdout' | cut -d' ' -f1 | sort | uniq -c | tr -s ' ')
 check "exec -i on three: one closes its stdin early, the others get every byte" " 3 $want" "$out"
+# Input across a dropped connection (a relay killed while 20 MB stream
+# in, started again): what its agent did not get is sent again, from the
+# byte it says it has, so each command still reads every byte once.
+relay_start "$A1"
+mkfifo "$T/fifo2"
+# The relayed one reads late: input waits in the relay and the sockets
+# when the relay goes.
+timeout 60 "$SBX" exec -i relayed,box2 -- sh -c '[ "$(cat id)" = 1 ] && sleep 2; sha256sum' \
+	<"$T/fifo2" >"$T/rj" 2>"$T/re" &
+ep=$!
+exec 8>"$T/fifo2"
+cat "$T/big20" >&8 &
+wp=$!
+sleep 0.5
+relay_stop
+sleep 1
+relay_start
+wait $wp
+exec 8>&-
+wait $ep
+check "exec -i across a dropped connection: exit 0" 0 $?
+relay_stop
+check_match "...the drop said" "relayed: disconnected: " "$(cat "$T/re")"
+check_match "...and the return" "relayed: reconnected after" "$(cat "$T/re")"
+check "...every byte of the input reached each, once" "$want  -
+$want  -" "$(sed -n '/^==> relayed <==/{n;p}' "$T/rj"; sed -n '/^==> box2 <==/{n;p}' "$T/rj")"
 rm -f "$T/big" "$T/big20"
 out=$(printf 'a\nb\nc\n' | "$SBX" exec -i --json --parallel 1 @three wc -l | jq -j .stdout | sort | uniq -c | tr -s ' ')
 check "exec -i --parallel 1: each, in its turn, gets the whole input" " 3 3" "$out"

@@ -98,6 +98,25 @@ wait_gone() {
 	done
 }
 
+# relay_start SOCK: a relay at $T/relay.sock to the agent at unix:SOCK,
+# for a connection to cut (relay_stop) and restore (relay_start again).
+# It holds none of our fds beyond its own (an input's write end kept
+# open would never end).
+relay_start() {
+	RELAY_TO=${1:-$RELAY_TO}
+	socat "UNIX-LISTEN:$T/relay.sock,fork" "UNIX-CONNECT:${RELAY_TO#unix:}" 8>&- 2>/dev/null &
+	RELAY=$!
+	for _ in $(seq 50); do [ -S "$T/relay.sock" ] && break; sleep 0.05; done
+}
+
+# relay_stop: the relay and every connection through it gone.
+relay_stop() {
+	kill "$RELAY" 2>/dev/null
+	pkill -f "UNIX-LISTEN:$T/relay.sock"
+	wait "$RELAY" 2>/dev/null
+	rm -f "$T/relay.sock"
+}
+
 finish() {
 	# Again at the end: CI shows only the end of a log.
 	[ -n "$FAILED" ] && printf 'the checks that failed:%s\n' "$FAILED"

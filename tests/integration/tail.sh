@@ -147,23 +147,17 @@ check_match "tail: the summary names it" "failed: gone \(gave up" "$(cat "$T/gon
 
 # A dropped connection (a relay killed and started again): the agent
 # kept the output; it is resumed, nothing lost or repeated.
-relay() { socat "UNIX-LISTEN:$T/relay.sock,fork" "UNIX-CONNECT:${A1#unix:}" & RELAY=$!; }
-relay
-for _ in $(seq 50); do [ -S "$T/relay.sock" ] && break; sleep 0.05; done
+relay_start "$A1"
 "$SBX" tail relayed box2 -- sh -c 'i=0; while [ $i -lt 60 ]; do i=$((i+1)); echo n $i; sleep 0.05; done' \
 	>"$T/resumed" 2>&1 &
 tp=$!
 sleep 1
-kill $RELAY
-pkill -f "UNIX-LISTEN:$T/relay.sock"
-wait $RELAY 2>/dev/null
-rm -f "$T/relay.sock"
+relay_stop
 sleep 1
-relay
+relay_start
 wait $tp
 rc=$?
-kill $RELAY 2>/dev/null
-pkill -f "UNIX-LISTEN:$T/relay.sock"
+relay_stop
 check "tail across a dropped connection: exit 0" 0 $rc
 check_match "tail: the drop said in place" "relayed \| disconnected: lost the connection" "$(cat "$T/resumed")"
 check_match "tail: the return said" "relayed \| reconnected after [0-9.]+s" "$(cat "$T/resumed")"
