@@ -146,12 +146,14 @@ relay_start "$A1"
 mkfifo "$T/fifo2"
 # The relayed one reads late: input waits in the relay and the sockets
 # when the relay goes.
-timeout 60 "$SBX" exec -i relayed,box2 -- sh -c '[ "$(cat id)" = 1 ] && sleep 2; sha256sum' \
+timeout 60 "$SBX" exec -i relayed,box2 -- sh -c '[ "$(cat id)" = 1 ] && sleep 3.1; sha256sum' \
 	<"$T/fifo2" >"$T/rj" 2>"$T/re" &
 ep=$!
 exec 8>"$T/fifo2"
 cat "$T/big20" >&8 &
 wp=$!
+# Cut once it runs (its late reader sleeping) and input has piled up.
+for _ in $(seq 200); do [ -n "$(alive_with '^sleep 3.1$')" ] && break; sleep 0.05; done
 sleep 0.5
 relay_stop
 sleep 1
