@@ -160,12 +160,11 @@ _sbx_value()
 	return 0
 }
 
-# sbx tail [OPTIONS] TARGET... -- CMD [ARG...]: options and targets up to
-# the "--", then CMD and its arguments.
-_sbx_tail()
+# After a "--" (tail, ui --tail) come CMD and its arguments: completes
+# them and returns 0; 1 when no "--" comes before the word.
+_sbx_after_dashes()
 {
-	local opts="--all --color --timestamps --json --reconnect --workdir -w --env -e --env-file --user -u
-		--timeout --token-file --ca-file --keepalive --help -h" i w dd=0
+	local i w dd=0
 	for ((i = 2; i < n - 1; i++)); do
 		w=${_sbx_words[i]}
 		if [[ $w == -- ]]; then
@@ -174,11 +173,23 @@ _sbx_tail()
 		fi
 		_sbx_takes_arg "$w" && ((i++))
 	done
-	if ((dd && dd == n - 2)); then
+	((dd)) || return 1
+	if ((dd == n - 2)); then
 		mapfile -t COMPREPLY < <(compgen -c -- "$cur")
-	elif ((dd)); then
+	else
 		_sbx_add "" < <(_sbx_paths "$cur")
 		files=1
+	fi
+}
+
+# sbx tail [OPTIONS] TARGET... -- CMD [ARG...]: options and targets up to
+# the "--", then CMD and its arguments.
+_sbx_tail()
+{
+	local opts="--all --color --timestamps --json --reconnect --workdir -w --env -e --env-file --user -u
+		--timeout --token-file --ca-file --keepalive --help -h"
+	if _sbx_after_dashes; then
+		:
 	elif _sbx_value; then
 		:
 	elif [[ $cur == -* ]]; then
@@ -194,20 +205,9 @@ _sbx_tail()
 # --session takes TARGET:N: a sandbox's name, then the session's number.
 _sbx_ui()
 {
-	local opts="--all --tail --session --resume --prefix --token-file --ca-file --help -h" i w dd=0
-	for ((i = 2; i < n - 1; i++)); do
-		w=${_sbx_words[i]}
-		if [[ $w == -- ]]; then
-			dd=$i
-			break
-		fi
-		_sbx_takes_arg "$w" && ((i++))
-	done
-	if ((dd && dd == n - 2)); then
-		mapfile -t COMPREPLY < <(compgen -c -- "$cur")
-	elif ((dd)); then
-		_sbx_add "" < <(_sbx_paths "$cur")
-		files=1
+	local opts="--all --tail --session --resume --prefix --token-file --ca-file --help -h"
+	if _sbx_after_dashes; then
+		:
 	elif [[ $prev == --session || $cur == --session=* ]]; then
 		# TARGET, then ":" and a number that only 'sbx ps' knows
 		local pfx="" val=$cur

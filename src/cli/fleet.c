@@ -166,25 +166,29 @@ static void on_started(struct sbx_exec *x, void *arg, int64_t pid)
 	feed_update(m->f);
 }
 
+/* stdin_data from byte `from` on, then its end. */
+static void stdin_data_send(struct member *m, uint64_t from)
+{
+	struct fleet *f = m->f;
+
+	if (from < f->stdin_len)
+		sbx_exec_write(m->x, (const char *)f->stdin_data + from, f->stdin_len - (size_t)from);
+	sbx_exec_close_stdin(m->x);
+}
+
 /* Reattached: what its agent did not get of our stdin, again. */
 static void stdin_resume(struct member *m, const struct msg_attached *a)
 {
 	struct fleet *f = m->f;
 	uint64_t lost = 0;
 
-	if (!a->stdin_known) {
+	if (f->stdin_data && a->stdin_known)
+		stdin_data_send(m, a->stdin_offset);
+	else if (f->stdin_stream && !a->stdin_known)
 		feed_begin(m);
-		return;
-	}
-	if (f->stdin_data) {
-		if (a->stdin_offset < f->stdin_len)
-			sbx_exec_write(m->x, (const char *)f->stdin_data + a->stdin_offset,
-				       f->stdin_len - (size_t)a->stdin_offset);
-		sbx_exec_close_stdin(m->x);
-	} else if (f->stdin_stream && feed_resume(m, a->stdin_offset, &lost) == 0 && lost) {
+	else if (f->stdin_stream && feed_resume(m, a->stdin_offset, &lost) == 0 && lost)
 		notice(m, NOTICE_LOST, "%llu bytes of input were lost while disconnected",
 		       (unsigned long long)lost);
-	}
 }
 
 static void on_attached(struct sbx_exec *x, void *arg, const struct msg_attached *a)
@@ -303,10 +307,8 @@ static void exec_begin(struct member *m)
 	req.stdin_mode = f->stdin_data || f->stdin_stream ? STDIN_PIPE : STDIN_NULL;
 	m->offset = 0;
 	m->x = sbx_exec_start(m->conn, &req, &exec_ops, m);
-	if (f->stdin_data) {
-		sbx_exec_write(m->x, f->stdin_data, f->stdin_len);
-		sbx_exec_close_stdin(m->x);
-	}
+	if (f->stdin_data)
+		stdin_data_send(m, 0);
 	if (f->stdin_stream)
 		feed_begin(m);
 }
