@@ -65,7 +65,7 @@ char *history_text(int cols, const VTermScreenCell *cells)
 		end = at;
 	}
 	line[end] = '\0'; /* trailing blanks are not the program's */
-	return line;
+	return xrealloc(line, end + 1); /* the ring keeps thousands */
 }
 
 static void part_add(struct history *h, const char *p, size_t n)
@@ -79,9 +79,27 @@ static void part_add(struct history *h, const char *p, size_t n)
 	h->npart += n;
 }
 
+/* Where the lines that stay in the ring begin: the ring would drop those
+ * before the last HISTORY_LINES line feeds (a flood holds many more), and
+ * with them the line kept unended. */
+static size_t lasting_start(struct history *h, const char *p, size_t n)
+{
+	size_t feeds = 0;
+	const char *nl;
+
+	while (n && (nl = memrchr(p, '\n', n))) {
+		if (++feeds > HISTORY_LINES) {
+			h->npart = 0;
+			return (size_t)(nl - p) + 1;
+		}
+		n = (size_t)(nl - p);
+	}
+	return 0;
+}
+
 void history_raw(struct history *h, const char *p, size_t n)
 {
-	size_t i = 0;
+	size_t i = lasting_start(h, p, n);
 
 	while (i < n) {
 		unsigned char c = (unsigned char)p[i];
@@ -95,15 +113,21 @@ void history_raw(struct history *h, const char *p, size_t n)
 			push(h, line);
 			i++;
 		} else if (c == 0x1b && i + 1 < n) {
-			/* A CSI to its final byte, an OSC to BEL or ST, else two. */
+			/* A CSI to its final byte, an OSC to BEL or ST (ESC \), a
+			 * charset's designation of three bytes, else two. */
 			size_t k = i + 2;
-			if (p[i + 1] == '[')
+			if (p[i + 1] == '[') {
 				while (k < n && ((unsigned char)p[k] < 0x40 || (unsigned char)p[k] > 0x7e))
 					k++;
-			else if (p[i + 1] == ']')
+				k++;
+			} else if (p[i + 1] == ']') {
 				while (k < n && p[k] != 0x07 && p[k] != 0x1b)
 					k++;
-			i = k < n ? k + 1 : n;
+				k += k < n && p[k] == 0x1b ? 2 : 1;
+			} else if (p[i + 1] && strchr("()*+-./", p[i + 1])) {
+				k++;
+			}
+			i = k < n ? k : n;
 		} else if (c < 0x20 || c == 0x7f) {
 			i++;
 		} else {
