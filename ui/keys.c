@@ -27,11 +27,6 @@ static const struct action {
 	[ACT_HELP] = {"help", "?", "this help"},
 };
 
-const char *keymap_action_name(enum ui_action a)
-{
-	return a >= 0 && a < ACT__COUNT ? actions[a].name : "";
-}
-
 const char *keymap_action_help(enum ui_action a)
 {
 	return a >= 0 && a < ACT__COUNT ? actions[a].help : "";

@@ -28,7 +28,6 @@ struct keymap {
  * unknown action (the known ones listed), a bad key, a key bound twice. */
 int keymap_parse(struct keymap *km, const char *spec, char *err, size_t errlen);
 enum ui_action keymap_find(const struct keymap *km, unsigned char key);
-const char *keymap_action_name(enum ui_action a);
 /* What the action does, for the help. */
 const char *keymap_action_help(enum ui_action a);
 

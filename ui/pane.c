@@ -307,7 +307,7 @@ static void on_conn_failed(struct sbx_conn *c, void *arg, enum proto_err code, c
 	p->x = NULL;
 	if (p->state == PANE_EXITED || p->state == PANE_FAILED)
 		return;
-	if (code == PERR_UNAUTHORIZED || code == PERR_TLS || code == PERR_VERSION) {
+	if (sbx_conn_err_final(code)) {
 		pane_fail(p, why);
 		return;
 	}

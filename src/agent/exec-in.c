@@ -152,10 +152,12 @@ void exec_stdin(struct exec *x, const struct frame *f)
 	in_queue(x, f->data, f->len, 0);
 }
 
-void exec_in_push(struct exec *x, const void *data, size_t len)
+size_t exec_in_push(struct exec *x, const void *data, size_t len)
 {
-	if (x->in)
-		in_queue(x, data, len, 0);
+	if (x->in == NULL)
+		return 0;
+	in_queue(x, data, len, 0);
+	return len;
 }
 
 void exec_stdin_close(struct exec *x)

@@ -73,7 +73,8 @@ int exec_out_done(const struct exec *x);
 /* exec-in.c */
 void exec_in_open(struct exec *x, int fd);
 void exec_in_close(struct exec *x);
-/* Input of a session's viewer, written in the order it came. */
-void exec_in_push(struct exec *x, const void *data, size_t len);
+/* Input of a session's viewer, written in the order it came; the bytes
+ * taken (0 once its stdin is closed). */
+size_t exec_in_push(struct exec *x, const void *data, size_t len);
 
 #endif

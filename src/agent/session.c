@@ -680,10 +680,7 @@ void viewer_stdin(struct viewer *v, const struct frame *f)
 	if (!conn_stdin_in_order(v->conn, f, v->in_off) || f->len == 0)
 		return;
 	v->in_off += f->len;
-	/* Counted only where it reaches the command (stdin_offset). */
-	if (exec_stdin_open(v->s->x))
-		v->s->in_total += f->len;
-	exec_in_push(v->s->x, f->data, f->len);
+	v->s->in_total += exec_in_push(v->s->x, f->data, f->len); /* stdin_offset */
 	/* Granted at once: what waits is bounded by stalling the typists'
 	 * connections (session_stall), not by their credit. */
 	if (v->conn->window) {

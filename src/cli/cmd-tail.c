@@ -52,12 +52,12 @@ static void tail_notice(struct member *m, enum fleet_notice what, const char *te
 	merge_notice(&t->g, m, text);
 }
 
-/* How a member that did not exit 0 ended: the notice in place and the
- * summary's word for it. */
+/* How a member that did not exit 0 ended, as the summary says it: why it
+ * failed, or how its command ended. */
 static void outcome(const struct member *m, char *buf, size_t len)
 {
 	if (m->why[0])
-		snprintf(buf, len, "failed: %s", m->why);
+		snprintf(buf, len, "%s", m->why);
 	else if (m->exited.timed_out)
 		snprintf(buf, len, "timed out");
 	else if (m->signo)
@@ -69,15 +69,16 @@ static void outcome(const struct member *m, char *buf, size_t len)
 static void tail_ended(struct member *m)
 {
 	struct tail *t = m->f->arg;
-	char text[400];
+	char text[400], said[420];
 
 	merge_end(&t->g, m);
 	if (m->status == 0 && !m->why[0])
 		return;
 	outcome(m, text, sizeof text);
+	snprintf(said, sizeof said, "%s%s", m->why[0] ? "failed: " : "", text);
 	/* Not for the signal we passed on: everyone stopped for it. */
 	if (!m->f->signo)
-		merge_notice(&t->g, m, text);
+		merge_notice(&t->g, m, said);
 }
 
 static const struct fleet_ops tail_ops = {
@@ -102,9 +103,7 @@ static int tail_summary(const struct fleet *f)
 		if (f->m[i].status == 0)
 			continue;
 		outcome(&f->m[i], text, sizeof text);
-		/* In the summary a failure is its reason alone. */
-		fprintf(stderr, "%s %s (%s)", k++ ? "," : "", f->m[i].name,
-			f->m[i].why[0] ? f->m[i].why : text);
+		fprintf(stderr, "%s %s (%s)", k++ ? "," : "", f->m[i].name, text);
 	}
 	fputc('\n', stderr);
 	return 1;

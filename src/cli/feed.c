@@ -103,9 +103,7 @@ static void feed_hangup(struct watch *w, void *arg)
 			continue;
 		if (n < 0)
 			break;
-		f->held = xrealloc(f->held, f->nheld + (size_t)n);
-		memcpy(f->held + f->nheld, buf, (size_t)n);
-		f->nheld += (size_t)n;
+		outbuf_append(&f->held, buf, (size_t)n);
 	}
 	f->in = NULL;
 	f->in_hup = 1;
@@ -140,10 +138,8 @@ void feed_update(struct fleet *f)
 	if (f->in && watch_paused(f->in) == take) {
 		watch_pause(f->in, !take);
 	} else if (f->in == NULL && take) {
-		feed_send(f, f->held, f->nheld);
-		free(f->held);
-		f->held = NULL;
-		f->nheld = 0;
+		feed_send(f, f->held.p, f->held.len);
+		outbuf_free(&f->held);
 		feed_eof(f);
 	}
 }
@@ -180,9 +176,7 @@ void feed_stop(struct fleet *f)
 	if (f->in)
 		watch_close(f->in);
 	f->in = NULL;
-	free(f->held);
-	f->held = NULL;
-	f->nheld = 0;
+	outbuf_free(&f->held);
 	free(f->kept);
 	f->kept = NULL;
 }

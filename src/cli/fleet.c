@@ -358,7 +358,7 @@ static void on_conn_failed(struct sbx_conn *c, void *arg, enum proto_err code, c
 		m->down_since = clock_ms();
 	else if (m->attempt == 0)
 		m->down_since = clock_ms();
-	if (f->stopping || code == PERR_UNAUTHORIZED || code == PERR_TLS || code == PERR_VERSION ||
+	if (f->stopping || sbx_conn_err_final(code) ||
 	    !f->reconnect_ms || (first && !f->retry_first)) {
 		member_fail(m, EXIT_SBX, "%s", why);
 		return;

@@ -17,6 +17,7 @@
 
 #include <libwebsockets.h>
 
+#include "linefmt.h"
 #include "proto.h"
 
 struct fleet;
@@ -90,8 +91,7 @@ struct fleet {
 	int signo;              /* a signal that stopped us, else 0 */
 	struct watch *in;       /* stdin_fd's, while it is read */
 	int in_hup;             /* its writer went: held is the rest */
-	char *held;
-	size_t nheld;
+	struct outbuf held;
 	unsigned char *kept;    /* the stream's last bytes, for feed_resume */
 	uint64_t in_total;      /* stream bytes sent so far */
 	int in_eof;             /* stdin_fd ended: each member's stdin is closed */

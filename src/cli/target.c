@@ -19,27 +19,28 @@
 #include "token.h"
 #include "xmalloc.h"
 
+/* How far into a CA file a certificate's first line is looked for. */
 #define CA_SCAN_MAX (1024 * 1024)
 
 int target_ca_check(const char *path, char *why, size_t len)
 {
 	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
-	int found, err;
+	char line[256];
+	size_t seen = 0;
+	int found = 0, err;
 
 	if (f == NULL) {
 		snprintf(why, len, "cannot read CA file %s: %s", path, strerror(errno));
 		return -1;
 	}
-	buf = xmalloc(CA_SCAN_MAX + 1);
-	n = fread(buf, 1, CA_SCAN_MAX, f);
+	/* Line by line, to the first certificate (a bundle's is at its top). */
+	while (!found && seen < CA_SCAN_MAX && fgets(line, sizeof line, f)) {
+		seen += strlen(line);
+		found = strncmp(line, "-----BEGIN CERTIFICATE-----", 27) == 0 ||
+			strncmp(line, "-----BEGIN TRUSTED CERTIFICATE-----", 35) == 0;
+	}
 	err = ferror(f) ? errno : 0;
 	fclose(f);
-	buf[n] = '\0';
-	found = strstr(buf, "-----BEGIN CERTIFICATE-----") != NULL ||
-		strstr(buf, "-----BEGIN TRUSTED CERTIFICATE-----") != NULL;
-	free(buf);
 	if (err)
 		snprintf(why, len, "cannot read CA file %s: %s", path, strerror(err));
 	else if (!found)
@@ -307,21 +308,15 @@ void target_free(struct target *t)
 struct sbx *target_connect(const char *target, const struct target_opts *o)
 {
 	char err[1024], *token;
-	struct sbx *s = NULL;
+	struct sbx *s;
 	struct target t;
 
-	if (target_resolve(target, o->token_file, o->ca_file, &t, err, sizeof err) < 0) {
-		fprintf(stderr, "sbx: %s\n", err);
+	if (target_reach(target, o->token_file, o->ca_file, &t, &token) < 0)
 		return NULL;
-	}
-	if (t.ca_file && target_ca_check(t.ca_file, err, sizeof err) < 0)
+	s = sbx_connect_ca(t.url, token, t.ca_file, err, sizeof err);
+	if (s == NULL)
 		fprintf(stderr, "sbx: %s\n", err);
-	else if (target_token(t.token_file, &token) == 0) {
-		s = sbx_connect_ca(t.url, token, t.ca_file, err, sizeof err);
-		free(token);
-		if (s == NULL)
-			fprintf(stderr, "sbx: %s\n", err);
-	}
+	free(token);
 	target_free(&t);
 	return s;
 }

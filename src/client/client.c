@@ -22,25 +22,33 @@ static const struct lws_extension deflate_ext[] = {
 	{NULL, NULL, NULL},
 };
 
+/* What the context's default vhost and each CA's vhost (client_vhost_for)
+ * share: no listener, our protocols, deflate if offered, their CA file. */
+static void vhost_info(struct lws_context_creation_info *info, unsigned flags,
+		       const char *ca_file)
+{
+	info->port = CONTEXT_PORT_NO_LISTEN;
+	info->protocols = protos;
+	info->options = (flags & SBX_CLIENT_TLS) ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT
+						  : LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
+	info->client_ssl_ca_filepath = ca_file;
+	if (flags & SBX_CLIENT_DEFLATE)
+		info->extensions = deflate_ext;
+}
+
 struct sbx_client *sbx_client_new(unsigned flags, const char *ca_file)
 {
 	struct lws_context_creation_info info = {0};
 	struct sbx_client *cl = xcalloc(1, sizeof *cl);
 	/* lws talks on stderr unless told otherwise; our errors are ours. */
 	lws_set_log_level(getenv("SBX_LWS_DEBUG") ? LLL_ERR | LLL_WARN | LLL_NOTICE : 0, NULL);
-	info.port = CONTEXT_PORT_NO_LISTEN;
-	info.protocols = protos;
+	vhost_info(&info, flags, ca_file);
 	/* Zeroed at context creation: 256 KiB cost a millisecond of start-up
 	 * and no throughput over 64 KiB (which rx_buffer_size needs). */
 	info.pt_serv_buf_size = 64 * 1024;
 	/* lws sizes its fd tables by RLIMIT_NOFILE (often 20000 or more),
 	 * a millisecond of start-up spent on tables a client never fills. */
 	info.fd_limit_per_thread = 1024;
-	info.options = (flags & SBX_CLIENT_TLS) ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT
-						 : LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
-	info.client_ssl_ca_filepath = ca_file;
-	if (flags & SBX_CLIENT_DEFLATE)
-		info.extensions = deflate_ext;
 	cl->deflate = !!(flags & SBX_CLIENT_DEFLATE);
 	cl->ctx = lws_create_context(&info);
 	if (cl->ctx == NULL) {
@@ -55,7 +63,8 @@ struct sbx_client *sbx_client_new(unsigned flags, const char *ca_file)
 }
 
 /* lws keeps one client TLS context per vhost, so a target with a CA of
- * its own gets a vhost of its own (without a listener) in the same loop. */
+ * its own gets a vhost of its own (without a listener) in the same loop.
+ * Only wss:// targets ask (sbx_conn_open_ca), of a TLS client. */
 struct lws_vhost *client_vhost_for(struct sbx_client *cl, const char *ca_file)
 {
 	struct lws_context_creation_info info = {0};
@@ -63,19 +72,14 @@ struct lws_vhost *client_vhost_for(struct sbx_client *cl, const char *ca_file)
 	char name[32];
 	int n = 0;
 
-	if (ca_file == NULL || (cl->ca_file && strcmp(ca_file, cl->ca_file) == 0) || !cl->tls)
+	if (ca_file == NULL || (cl->ca_file && strcmp(ca_file, cl->ca_file) == 0))
 		return cl->vh;
 	for (v = cl->cas; v; v = v->next, n++)
 		if (strcmp(v->path, ca_file) == 0)
 			return v->vh;
 	snprintf(name, sizeof name, "ca-%d", n);
+	vhost_info(&info, SBX_CLIENT_TLS | (cl->deflate ? SBX_CLIENT_DEFLATE : 0), ca_file);
 	info.vhost_name = name;
-	info.port = CONTEXT_PORT_NO_LISTEN;
-	info.protocols = protos;
-	info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-	info.client_ssl_ca_filepath = ca_file;
-	if (cl->deflate)
-		info.extensions = deflate_ext;
 	v = xcalloc(1, sizeof *v);
 	if ((v->vh = lws_create_vhost(cl->ctx, &info)) == NULL) {
 		free(v);

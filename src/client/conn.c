@@ -398,6 +398,11 @@ struct sbx_conn *sbx_conn_open_ca(struct sbx_client *cl, const char *target,
 	return c;
 }
 
+int sbx_conn_err_final(enum proto_err code)
+{
+	return code == PERR_UNAUTHORIZED || code == PERR_TLS || code == PERR_VERSION;
+}
+
 size_t sbx_conn_queued(const struct sbx_conn *c)
 {
 	return c->q.bytes;

@@ -46,7 +46,8 @@ struct sbx_conn_ops {
 	 * PERR_UNAUTHORIZED for a refused token, PERR_TLS for a wss://
 	 * handshake that failed (an untrusted certificate), PERR_VERSION for
 	 * a version mismatch, PERR_INTERNAL otherwise. Live execs are
-	 * abandoned. The first three will not mend by trying again. */
+	 * abandoned. The first three will not mend by trying again
+	 * (sbx_conn_err_final). */
 	void (*failed)(struct sbx_conn *c, void *arg, enum proto_err code,
 		       const char *why);
 	/* The write queue fell back under SBX_QUEUE_LOW. */
@@ -73,6 +74,9 @@ struct sbx_conn *sbx_conn_open_ca(struct sbx_client *cl, const char *target,
 				  const struct sbx_conn_ops *ops, void *arg, char *err,
 				  size_t errlen);
 size_t sbx_conn_queued(const struct sbx_conn *c);
+/* 1 for a failure that trying again will not mend (a refused token, an
+ * untrusted certificate, another protocol version): no point retrying. */
+int sbx_conn_err_final(enum proto_err code);
 const char *sbx_conn_target(const struct sbx_conn *c);
 /* The agent's run, from its hello ("" before, or from an agent that
  * names none): another one on reconnecting means it restarted, and its

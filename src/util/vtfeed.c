@@ -194,19 +194,18 @@ char *vtfeed_lasting(const void *data, size_t len, size_t *outlen)
 
 size_t vtfeed_cut(const char *p, size_t n, size_t lines, size_t cols)
 {
-	size_t since = 0, want = lines + 1;
+	size_t want = lines + 1;
 	const char *nl;
 
 	if (cols == 0)
 		cols = 80;
-	/* From the end: each line feed closes a line of `since` bytes. */
+	/* From the end: each line feed closes the line after it. */
 	while (n && (nl = memrchr(p, '\n', n))) {
-		size_t line = since + (size_t)(p + n - nl - 1), rows = 1 + line / cols;
+		size_t line = (size_t)(p + n - nl - 1), rows = 1 + line / cols;
 
 		if (rows >= want)
 			return (size_t)(nl - p) + 1;
 		want -= rows;
-		since = 0;
 		n = (size_t)(nl - p);
 	}
 	return 0;
